@@ -1,0 +1,4 @@
+export * from './order';
+export * from './request';
+export * from './time';
+export * from './views';

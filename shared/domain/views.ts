@@ -1,0 +1,58 @@
+import type { RequestState } from './request';
+
+/** The queue's views (design.md §8), in the order the sidebar shows them. */
+export const VIEW_IDS = [
+  'needs_reply',
+  'proof_requested',
+  'proof_in',
+  'offers',
+  'escalated',
+  'conflicts',
+  'done',
+  'all',
+] as const;
+export type ViewId = (typeof VIEW_IDS)[number];
+
+export const VIEW_TITLES: Readonly<Record<ViewId, string>> = {
+  needs_reply: 'Needs reply',
+  proof_requested: 'Proof requested',
+  proof_in: 'Proof in',
+  offers: 'Offers',
+  escalated: 'Escalated',
+  conflicts: 'Conflicts',
+  done: 'Done',
+  all: 'All',
+};
+
+/** The one state-driven view a request lives in ('conflicts' and 'all' are overlays). */
+export type StateViewId = Exclude<ViewId, 'conflicts' | 'all'>;
+
+export function viewOfState(state: RequestState): StateViewId {
+  switch (state) {
+    case 'requested':
+    case 'refused_by_buyer':
+      return 'needs_reply';
+    case 'proof_requested':
+      return 'proof_requested';
+    case 'proof_submitted':
+      return 'proof_in';
+    case 'offer_made':
+      return 'offers';
+    case 'escalated':
+      return 'escalated';
+    case 'accepted':
+    case 'refunded':
+    case 'refused':
+    case 'withdrawn':
+    case 'auto_accepted':
+    case 'closed_by_platform':
+      return 'done';
+    default:
+      return missingCase(state);
+  }
+}
+
+/** Exhaustiveness guard for switches over unions. */
+export function missingCase(value: never): never {
+  throw new TypeError(`Unhandled case: ${JSON.stringify(value)}`);
+}

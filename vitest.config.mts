@@ -1,0 +1,41 @@
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vitest/config';
+
+// One vitest run, three environments: shared (pure), node side (backend, host, simulator, main
+// smoke, tooling) and renderer (happy-dom + @vue/test-utils).
+export default defineConfig({
+  test: {
+    coverage: {
+      provider: 'v8',
+      include: ['shared/**/*.ts'],
+      reporter: ['text-summary', 'text'],
+      reportsDirectory: 'node_modules/.tmp/coverage',
+    },
+    projects: [
+      {
+        test: {
+          name: 'shared',
+          environment: 'node',
+          include: ['tests/unit/shared/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['tests/unit/electron/**/*.test.ts', 'tests/unit/tooling/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [vue()],
+        test: {
+          name: 'renderer',
+          environment: 'happy-dom',
+          include: ['tests/unit/renderer/**/*.test.ts'],
+        },
+      },
+    ],
+  },
+});
