@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createSimulator } from './server';
+
+/**
+ * `npm run simulator -- --port 7070 --seed 42 --orders 50000`: runs the demo marketplace alone
+ * until SIGINT/SIGTERM. Prints exactly one line once it listens; bad arguments exit with code 2.
+ */
+
+const USAGE =
+  'Usage: npm run simulator -- [--port 7070] [--host 127.0.0.1] [--seed 42] [--orders 10000] ' +
+  '[--token demo-token] [--admin-token demo-admin-token]';
+
+const IntegerText = z.string().regex(/^\d+$/, 'must be a whole number');
+
+const ArgsSchema = z.object({
+  port: IntegerText.transform(Number).pipe(z.number().max(65_535, 'must be at most 65535')),
+  host: z.string().min(1, 'must not be empty'),
+  seed: IntegerText.transform(Number).pipe(z.number().max(0xffffffff, 'must be at most 4294967295')),
+  orders: IntegerText.transform(Number).pipe(z.number().max(1_000_000, 'must be at most 1000000')),
+  token: z.string().min(8, 'must be at least 8 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII'),
+  'admin-token': z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII'),
+});
+type CliArgs = z.infer<typeof ArgsSchema>;
+
+function fail(message: string): never {
+  process.stderr.write(`simulator: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string', default: '7070' },
+        host: { type: 'string', default: '127.0.0.1' },
+        seed: { type: 'string', default: '42' },
+        orders: { type: 'string', default: '10000' },
+        token: { type: 'string', default: 'demo-token' },
+        'admin-token': { type: 'string', default: 'demo-admin-token' },
+      },
+    }));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const parsed = ArgsSchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? '?');
+    fail(`--${name} ${issue?.message ?? 'is invalid'} (got "${String(values[name])}").`);
+  }
+  return parsed.data;
+}
+
+async function main(): Promise<void> {
+  const args = parseCliArgs(process.argv.slice(2));
+  const simulator = await createSimulator({
+    seed: args.seed,
+    orders: args.orders,
+    port: args.port,
+    host: args.host,
+    token: args.token,
+    adminToken: args['admin-token'],
+  }).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`simulator: could not start: ${message}\n`);
+    process.exit(1);
+  });
+  process.stdout.write(
+    `Demo marketplace running at ${simulator.url} (token ${simulator.token}, admin token ${simulator.adminToken})\n`,
+  );
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    simulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`simulator: error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await main();

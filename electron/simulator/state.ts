@@ -1,0 +1,117 @@
+import type { Order } from '../../shared/domain/order';
+import type { CancelRequest } from '../../shared/domain/request';
+import { instantMs, toInstant, type Clock } from '../../shared/domain/time';
+import type { Dataset } from './data';
+import { RecordStore, type Versioned } from './store';
+
+/**
+ * The demo marketplace's in-memory state: orders and requests (each a change feed, overall and
+ * per store), evidence, and the stamp source that keeps every change after the previous one.
+ */
+
+/** A table plus one feed per store, written together. */
+export class Table<T extends Versioned & { readonly storeId: string }> {
+  readonly all: RecordStore<T>;
+  private readonly stores = new Map<string, RecordStore<T>>();
+
+  constructor(records: readonly T[]) {
+    this.all = new RecordStore(records);
+    const grouped = new Map<string, T[]>();
+    for (const record of records) {
+      const group = grouped.get(record.storeId);
+      if (group === undefined) grouped.set(record.storeId, [record]);
+      else group.push(record);
+    }
+    for (const [storeId, group] of grouped) this.stores.set(storeId, new RecordStore(group));
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  get(id: string): T | undefined {
+    return this.all.get(id);
+  }
+
+  /** The feed of one store (empty when the store has no records). */
+  store(storeId: string): RecordStore<T> {
+    let store = this.stores.get(storeId);
+    if (store === undefined) {
+      store = new RecordStore<T>();
+      this.stores.set(storeId, store);
+    }
+    return store;
+  }
+
+  storeIds(): string[] {
+    return [...this.stores.keys()].sort();
+  }
+
+  put(record: T): void {
+    const previous = this.all.get(record.id);
+    if (previous !== undefined && previous.storeId !== record.storeId) {
+      throw new RangeError(`Record ${record.id} cannot move from ${previous.storeId} to ${record.storeId}.`);
+    }
+    this.all.put(record);
+    this.store(record.storeId).put(record);
+  }
+
+  /** Every record in feed order. */
+  list(): T[] {
+    return this.all.list();
+  }
+}
+
+export class SimState {
+  readonly orders: Table<Order>;
+  readonly requests: Table<CancelRequest>;
+  /** Evidence id -> the request it belongs to. */
+  readonly evidenceOwners = new Map<string, string>();
+  private lastStampMs: number;
+
+  constructor(
+    dataset: Dataset,
+    private readonly clock: Clock,
+    /** Added to clock time: admin "advance" moves the marketplace's time without the clock. */
+    private offsetMs = 0,
+  ) {
+    this.orders = new Table(dataset.orders);
+    this.requests = new Table(dataset.requests);
+    let last = Number.NEGATIVE_INFINITY;
+    for (const order of dataset.orders) last = Math.max(last, instantMs(order.updatedAt));
+    for (const request of dataset.requests) {
+      last = Math.max(last, instantMs(request.updatedAt));
+      for (const evidence of request.evidence) this.evidenceOwners.set(evidence.id, request.id);
+    }
+    this.lastStampMs = Number.isFinite(last) ? last : this.now() - 1;
+  }
+
+  /** The marketplace's current time in epoch ms. */
+  now(): number {
+    return this.clock.now() + this.offsetMs;
+  }
+
+  /** Moves the marketplace's own time forward (admin endpoint); the injected clock is untouched. */
+  shiftTime(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  /**
+   * The updatedAt for a change happening now: the current time, or 1 ms after the previous
+   * change when several land in the same millisecond. Strictly increasing, so an incremental
+   * reader that has seen (updatedAt, id) never misses a later change.
+   */
+  stamp(): string {
+    this.lastStampMs = Math.max(this.now(), this.lastStampMs + 1);
+    return toInstant(this.lastStampMs);
+  }
+
+  putOrder(order: Order): void {
+    this.orders.put(order);
+  }
+
+  putRequest(request: CancelRequest): void {
+    this.requests.put(request);
+    for (const evidence of request.evidence) this.evidenceOwners.set(evidence.id, request.id);
+  }
+}
