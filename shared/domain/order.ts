@@ -60,3 +60,27 @@ export const OrderSchema = z.object({
   version: z.number().int().min(1),
 });
 export type Order = z.infer<typeof OrderSchema>;
+
+/**
+ * The three moments of a cancellation: before payment (nothing to refund), after payment and
+ * before shipment (refund in full), after shipment (a dispute).
+ */
+export const PHASES = ['before_payment', 'before_shipment', 'after_shipment'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** The moment an order is in; a cancelled order counts by what happened before it ended. */
+export function phaseOf(order: Pick<Order, 'status' | 'paidAt' | 'shippedAt'>): Phase {
+  switch (order.status) {
+    case 'awaiting_payment':
+      return 'before_payment';
+    case 'awaiting_shipment':
+      return 'before_shipment';
+    case 'shipped':
+    case 'delivered':
+    case 'completed':
+      return 'after_shipment';
+    case 'cancelled':
+      if (order.shippedAt !== null) return 'after_shipment';
+      return order.paidAt !== null ? 'before_shipment' : 'before_payment';
+  }
+}

@@ -1,0 +1,116 @@
+import type { Clock } from '../../shared/domain/time';
+import type { ChannelName, ChannelOutput, ChannelParsedInput, EventName, EventPayload } from '../../shared/ipc/contract';
+import { openCacheDb, type CacheDb } from './cache/db';
+import { loadSnapshot, saveSnapshot, setAsideSnapshot } from './cache/snapshot';
+import type { Logger } from './log';
+import { createDemoConnector } from './marketplace/demo';
+import { countViews, listQueue } from './queue/queries';
+import { SyncEngine } from './sync/engine';
+
+export interface BackendOptions {
+  /** Where the cache lives on disk. */
+  dataDir: string;
+  marketplace: { baseUrl: string; token: string };
+  clock: Clock;
+  log: Logger;
+  appVersion?: string;
+  syncIntervalMs?: number;
+}
+
+export type BackendListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** Everything the main process does, with no import of 'electron'. */
+export interface Backend {
+  /** Serves one validated call of the contract. */
+  handle<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelOutput<C>>;
+  /** Events for the renderer; returns the unsubscribe function. */
+  subscribe(listener: BackendListener): () => void;
+  /** Opens the cache from disk and starts syncing (in the background: the queue is usable at once). */
+  start(): Promise<void>;
+  /** Stops syncing, saves the cache, and releases everything. */
+  close(): Promise<void>;
+  /** Resolves when no sync pass is running (tests and tools). */
+  syncIdle(): Promise<void>;
+}
+
+type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> };
+
+export function createBackend(options: BackendOptions): Backend {
+  const db: CacheDb = openCacheDb();
+  const listeners = new Set<BackendListener>();
+  const emit: BackendListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  let dirty = false;
+  let saving: Promise<void> = Promise.resolve();
+
+  const persist = (): Promise<void> => {
+    if (!dirty) return saving;
+    dirty = false;
+    saving = saving
+      .then(() => saveSnapshot(db, options.dataDir))
+      .catch((error: unknown) => {
+        dirty = true;
+        options.log.error(`could not save the cache snapshot: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return saving;
+  };
+
+  const emitCounts = async (): Promise<void> => {
+    emit('queue.changed', { counts: await countViews(db) });
+  };
+
+  const sync = new SyncEngine({
+    db,
+    connector: createDemoConnector(options.marketplace),
+    clock: options.clock,
+    log: options.log,
+    intervalMs: options.syncIntervalMs,
+    onStatus: (status) => {
+      emit('sync.status', status);
+      if (status.state !== 'syncing') void persist();
+    },
+    onChanged: () => {
+      dirty = true;
+      void emitCounts();
+    },
+  });
+
+  const handlers: Handlers = {
+    'app.info': () =>
+      Promise.resolve({
+        version: options.appVersion ?? '0.0.0',
+        dataDir: options.dataDir,
+        marketplaceUrl: options.marketplace.baseUrl,
+      }),
+    'queue.list': (input) => listQueue(db, input),
+    'queue.counts': () => countViews(db),
+    'sync.status': () => Promise.resolve(sync.getStatus()),
+    'sync.now': () => sync.syncNow(),
+  };
+
+  return {
+    handle: (channel, input) => handlers[channel](input),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async start() {
+      await db.open();
+      try {
+        if (await loadSnapshot(db, options.dataDir)) options.log.info('cache loaded from the last snapshot');
+      } catch (error) {
+        const aside = await setAsideSnapshot(options.dataDir, options.clock.now());
+        options.log.error(`${error instanceof Error ? error.message : String(error)} It was kept as ${aside}; starting from an empty cache.`);
+      }
+      await sync.start();
+    },
+    async close() {
+      sync.stop();
+      await sync.idle();
+      await persist();
+      db.close();
+    },
+    syncIdle: () => sync.idle(),
+  };
+}

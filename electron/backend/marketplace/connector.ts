@@ -1,0 +1,32 @@
+import type { Order } from '../../../shared/domain/order';
+import type { CancelRequest } from '../../../shared/domain/request';
+
+/** A record the marketplace sent that failed validation: kept aside with the reason. */
+export interface QuarantinedRecord {
+  resource: 'orders' | 'requests';
+  id: string | null;
+  reason: string;
+}
+
+export interface ListParams {
+  /** Inclusive lower bound on updatedAt; null for everything. */
+  updatedSince: string | null;
+  cursor: string | null;
+  limit: number;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  quarantined: QuarantinedRecord[];
+  nextCursor: string | null;
+}
+
+/**
+ * What the backend needs from a marketplace, marketplace-neutral: the demo marketplace
+ * implements it today, a real AliExpress connector can tomorrow.
+ */
+export interface MarketplaceConnector {
+  readonly baseUrl: string;
+  listOrders(params: ListParams): Promise<ListPage<Order>>;
+  listRequests(params: ListParams): Promise<ListPage<CancelRequest>>;
+}

@@ -1,0 +1,94 @@
+/**
+ * `npm run start:web`: the backend and the built renderer in a browser, on the embedded demo
+ * marketplace unless --marketplace-url is given. Prints exactly one line on stdout.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { describeIssues } from '../../shared/ipc/dispatch';
+import { createBackend } from '../backend';
+import { prefixedConsoleLogger } from '../backend/log';
+import { systemClock } from '../backend/system-clock';
+import { createSimulator, type Simulator } from '../simulator/server';
+import { startHost } from './server';
+
+const ArgsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(0),
+  'data-dir': z.string().min(1).default('.desk-data/web'),
+  'marketplace-url': z.url().optional(),
+  'marketplace-token': z.string().min(1).optional(),
+  seed: z.coerce.number().int().default(42),
+  orders: z.coerce.number().int().min(1).max(300_000).default(2_000),
+  'renderer-dir': z.string().default('out/renderer'),
+  'sync-interval-s': z.coerce.number().int().min(5).default(300),
+});
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'marketplace-url': { type: 'string' },
+      'marketplace-token': { type: 'string' },
+      seed: { type: 'string' },
+      orders: { type: 'string' },
+      'renderer-dir': { type: 'string' },
+      'sync-interval-s': { type: 'string' },
+      demo: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const parsed = ArgsSchema.safeParse(values);
+  if (!parsed.success) {
+    console.error(`start:web: ${describeIssues(parsed.error)}`);
+    process.exit(2);
+  }
+  const args = parsed.data;
+  const log = prefixedConsoleLogger('[desk]');
+  const dataDir = resolve(args['data-dir']);
+  await mkdir(dataDir, { recursive: true });
+
+  let simulator: Simulator | null = null;
+  let marketplace: { baseUrl: string; token: string };
+  if (args['marketplace-url'] !== undefined) {
+    marketplace = { baseUrl: args['marketplace-url'], token: args['marketplace-token'] ?? '' };
+  } else {
+    simulator = await createSimulator({ seed: args.seed, orders: args.orders });
+    marketplace = { baseUrl: simulator.url, token: simulator.token };
+  }
+
+  const backend = createBackend({
+    dataDir,
+    marketplace,
+    clock: systemClock,
+    log,
+    appVersion: process.env.npm_package_version ?? '0.0.0',
+    syncIntervalMs: args['sync-interval-s'] * 1000,
+  });
+  await backend.start();
+  const host = await startHost({ backend, rendererDir: resolve(args['renderer-dir']), port: args.port, log });
+
+  console.log(`Cancel Desk is running at ${host.url}`);
+  console.error(`Data folder: ${dataDir}${simulator ? ` · demo marketplace at ${simulator.url}` : ''}`);
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    log.info(`${signal}: shutting down`);
+    void (async () => {
+      await host.close();
+      await backend.close();
+      await simulator?.close();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`start:web failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

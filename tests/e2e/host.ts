@@ -1,0 +1,60 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { expect, type Page } from '@playwright/test';
+
+export interface HostProcess {
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  child: ChildProcessWithoutNullStreams;
+  /** SIGTERM, then wait for a clean exit; answers the exit code. */
+  stop(): Promise<number | null>;
+}
+
+const RUNNING_LINE = /^Cancel Desk is running at (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([\w-]+)$/;
+
+/** Starts `electron/host/cli.ts` as a user would, and reads its one line. */
+export async function startHost(args: string[], dataDir?: string): Promise<HostProcess> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'desk-e2e-')));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--data-dir', dir, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`host exited (${code}) before it was running:\n${stderr}`)));
+  });
+  const match = RUNNING_LINE.exec(first);
+  if (match === null) throw new Error(`unexpected first line from the host: ${first}`);
+  const [, origin = '', , token = ''] = match;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    dataDir: dir,
+    child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Fails the test on any uncaught page error or console error. */
+export function watchPageErrors(page: Page): () => void {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return () => expect(errors, 'errors in the page').toEqual([]);
+}

@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import type { Order } from '../../shared/domain/order';
+import type { CancelRequest } from '../../shared/domain/request';
+import { formatTimeLeft, instantMs } from '../../shared/domain/time';
+import { viewOfState } from '../../shared/domain/views';
+import { formatMoney } from '../../shared/money';
+import { createSimulator, type Simulator } from '../../electron/simulator/server';
+import { byTimeLeft, fetchAllFromMarketplace } from '../support/marketplace';
+import { startHost, watchPageErrors, type HostProcess } from './host';
+
+let simulator: Simulator;
+let host: HostProcess;
+
+test.beforeAll(async () => {
+  simulator = await createSimulator({ seed: 7, orders: 300 });
+  host = await startHost(['--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+});
+
+test.afterAll(async () => {
+  expect(await host.stop()).toBe(0);
+  await simulator.close();
+});
+
+test('the queue shows the open requests exactly as the demo marketplace serves them', async ({ page }) => {
+  const checkErrors = watchPageErrors(page);
+  const [orders, requests] = await Promise.all([
+    fetchAllFromMarketplace<Order>(simulator, 'orders'),
+    fetchAllFromMarketplace<CancelRequest>(simulator, 'requests'),
+  ]);
+  const ordersById = new Map(orders.map((order) => [order.id, order]));
+  const open = requests
+    .filter((request) => viewOfState(request.state) === 'needs_reply')
+    .sort(byTimeLeft);
+  expect(open.length).toBeGreaterThan(10);
+  expect(open.length).toBeLessThanOrEqual(200);
+
+  await page.goto(host.url);
+  await expect(page.locator('[data-sync-state="idle"]')).toBeVisible();
+  const rows = page.locator('tr.queue-row');
+  await expect(rows).toHaveCount(open.length);
+  await expect(page.locator('[data-count="needs_reply"]')).toHaveText(String(open.length));
+  // The token is read once and kept out of the address bar.
+  expect(page.url()).not.toContain('token=');
+
+  const onScreen = await rows.evaluateAll((elements) =>
+    elements.map((row) => ({
+      requestId: row.getAttribute('data-request-id'),
+      orderId: row.querySelector('.order-id')?.textContent?.trim(),
+      buyer: row.querySelector('.buyer')?.textContent?.trim(),
+      amount: row.querySelector('.amount')?.textContent?.trim(),
+      respondBy: row.querySelector('.time-left')?.getAttribute('data-respond-by'),
+      timeLeft: row.querySelector('.time-left')?.firstChild?.textContent?.trim(),
+    })),
+  );
+  const now = Date.now();
+  expect(onScreen.map((row) => row.requestId)).toEqual(open.map((request) => request.id));
+  for (const [index, request] of open.entries()) {
+    const row = onScreen[index];
+    expect(row?.orderId).toBe(request.orderId);
+    expect(row?.buyer).toBe(ordersById.get(request.orderId)?.buyer.name.trim());
+    expect(row?.amount).toBe(formatMoney(request.requestedAmount, 'en-US'));
+    expect(row?.respondBy).toBe(request.respondBy);
+    // The countdown ticks while we read: it must match now or a minute earlier.
+    const msLeft = instantMs(request.respondBy) - now;
+    expect([formatTimeLeft(msLeft), formatTimeLeft(msLeft - 60_000), formatTimeLeft(msLeft + 60_000)]).toContain(row?.timeLeft);
+  }
+  checkErrors();
+});
+
+test('views switch and show their own requests', async ({ page }) => {
+  const checkErrors = watchPageErrors(page);
+  const requests = await fetchAllFromMarketplace<CancelRequest>(simulator, 'requests');
+  await page.goto(host.url);
+  await page.locator('[data-view="all"]').click();
+  await expect(page.locator('.queue-title')).toContainText('All');
+  await expect(page.locator('tr.queue-row')).toHaveCount(Math.min(200, requests.length));
+  await expect(page.locator('[data-count="all"]')).toHaveText(String(requests.length));
+  checkErrors();
+});

@@ -1,0 +1,130 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CancelRequest } from '../../../../shared/domain/request';
+import { viewOfState } from '../../../../shared/domain/views';
+import type { QueuePage, QueueRow } from '../../../../shared/ipc/contract';
+import { createBackend, type Backend } from '../../../../electron/backend';
+import { snapshotPath } from '../../../../electron/backend/cache/snapshot';
+import { silentLogger } from '../../../../electron/backend/log';
+import { systemClock } from '../../../../electron/backend/system-clock';
+import { createSimulator, type Simulator } from '../../../../electron/simulator/server';
+import { byTimeLeft, fetchAllFromMarketplace } from '../../../support/marketplace';
+
+let simulator: Simulator;
+let dataDir: string;
+const open: Backend[] = [];
+
+function backendOn(baseUrl: string, token: string, dir = dataDir): Backend {
+  const backend = createBackend({ dataDir: dir, marketplace: { baseUrl, token }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000 });
+  open.push(backend);
+  return backend;
+}
+
+async function readWholeView(backend: Backend, view: 'all' | 'needs_reply', limit: number): Promise<QueueRow[]> {
+  const rows: QueueRow[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: QueuePage = await backend.handle('queue.list', { view, sort: 'time_left', limit, cursor });
+    rows.push(...page.rows);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return rows;
+}
+
+beforeEach(async () => {
+  simulator = await createSimulator({ seed: 3, orders: 400 });
+  dataDir = await mkdtemp(join(tmpdir(), 'desk-backend-'));
+});
+
+afterEach(async () => {
+  for (const backend of open.splice(0)) await backend.close();
+  await simulator.close();
+});
+
+describe('backend: a first sync pass into the cache and the queue over the contract', () => {
+  it('caches every request the marketplace serves, and pages each view exactly once in time-left order', async () => {
+    const backend = backendOn(simulator.url, simulator.token);
+    await backend.start();
+    const status = await backend.handle('sync.now', {});
+    expect(status.state).toBe('idle');
+    expect(status.lastSyncAt).not.toBeNull();
+
+    const remote = (await fetchAllFromMarketplace<CancelRequest>(simulator, 'requests')).sort(byTimeLeft);
+    const all = await readWholeView(backend, 'all', 37);
+    expect(all.map((row) => row.requestId)).toEqual(remote.map((request) => request.id));
+    expect(all.map((row) => row.amount)).toEqual(remote.map((request) => request.requestedAmount));
+
+    const needsReply = await readWholeView(backend, 'needs_reply', 25);
+    const expected = remote.filter((request) => viewOfState(request.state) === 'needs_reply');
+    expect(needsReply.map((row) => row.requestId)).toEqual(expected.map((request) => request.id));
+
+    const counts = await backend.handle('queue.counts', {});
+    expect(counts.all).toBe(remote.length);
+    expect(counts.needs_reply).toBe(expected.length);
+    const stateViews = ['needs_reply', 'proof_requested', 'proof_in', 'offers', 'escalated', 'done'] as const;
+    expect(stateViews.reduce((sum, view) => sum + counts[view], 0)).toBe(remote.length);
+  });
+
+  it('fills each row with the buyer from the order', async () => {
+    const backend = backendOn(simulator.url, simulator.token);
+    await backend.start();
+    await backend.handle('sync.now', {});
+    const page = await backend.handle('queue.list', { view: 'all', sort: 'requested_at', limit: 10, cursor: null });
+    expect(page.rows).toHaveLength(10);
+    for (const row of page.rows) expect(row.buyerName.length).toBeGreaterThan(0);
+    const requestedAt = page.rows.map((row) => row.requestedAt);
+    expect(requestedAt).toEqual([...requestedAt].sort());
+  });
+
+  it('a second pass fetches only what changed and keeps the cache identical', async () => {
+    const backend = backendOn(simulator.url, simulator.token);
+    await backend.start();
+    await backend.handle('sync.now', {});
+    const before = await readWholeView(backend, 'all', 200);
+    await backend.handle('sync.now', {});
+    expect(await readWholeView(backend, 'all', 200)).toEqual(before);
+  });
+
+  it('refuses a cursor it did not issue, with a clear error', async () => {
+    const backend = backendOn(simulator.url, simulator.token);
+    await backend.start();
+    await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: 'not-a-cursor' })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+  });
+
+  it('with the marketplace down, opens on the cache and reports it unreachable with a retry time', async () => {
+    const first = backendOn(simulator.url, simulator.token);
+    await first.start();
+    await first.handle('sync.now', {});
+    const cached = await readWholeView(first, 'all', 200);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    const deadUrl = simulator.url;
+    await simulator.close();
+    simulator = await createSimulator({ seed: 3, orders: 10 });
+
+    const second = backendOn(deadUrl, 'whatever');
+    await second.start();
+    expect(await readWholeView(second, 'all', 200)).toEqual(cached);
+    const status = await second.handle('sync.now', {});
+    expect(status.state).toBe('unreachable');
+    expect(status.message).toContain(deadUrl);
+    expect(status.nextAttemptAt).not.toBeNull();
+  });
+
+  it('keeps a damaged snapshot aside instead of overwriting it, and starts empty', async () => {
+    await writeFile(snapshotPath(dataDir), '{"format":1,"orders":[{"id":', 'utf8');
+    const backend = backendOn(simulator.url, simulator.token);
+    await backend.start();
+    await backend.handle('sync.now', {});
+    await backend.close();
+    open.splice(open.indexOf(backend), 1);
+    const files = await readdir(dataDir);
+    const damaged = files.filter((file) => file.includes('damaged'));
+    expect(damaged).toHaveLength(1);
+    expect(await readFile(join(dataDir, damaged[0] ?? ''), 'utf8')).toBe('{"format":1,"orders":[{"id":');
+  });
+});

@@ -1,0 +1,119 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createBackend, type Backend } from '../../../../electron/backend';
+import { silentLogger } from '../../../../electron/backend/log';
+import { systemClock } from '../../../../electron/backend/system-clock';
+import { startHost, type Host } from '../../../../electron/host/server';
+import { createSimulator, type Simulator } from '../../../../electron/simulator/server';
+
+let simulator: Simulator;
+let backend: Backend;
+let host: Host;
+let rendererDir: string;
+
+beforeAll(async () => {
+  simulator = await createSimulator({ seed: 5, orders: 100 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'desk-host-'));
+  rendererDir = await mkdtemp(join(tmpdir(), 'desk-renderer-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Cancel Desk</title>');
+  backend = createBackend({ dataDir, marketplace: { baseUrl: simulator.url, token: simulator.token }, clock: systemClock, log: silentLogger });
+  await backend.start();
+  host = await startHost({ backend, rendererDir, log: silentLogger });
+});
+
+afterAll(async () => {
+  await host.close();
+  await backend.close();
+  await simulator.close();
+});
+
+function wsUrl(token: string | null): string {
+  const base = host.origin.replace('http:', 'ws:');
+  return token === null ? `${base}/ipc` : `${base}/ipc?token=${encodeURIComponent(token)}`;
+}
+
+/** Resolves with the HTTP status the upgrade was refused with, or 101 if it was accepted. */
+function upgradeStatus(url: string, origin: string | undefined): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, origin === undefined ? {} : { origin });
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    socket.on('error', () => undefined);
+  });
+}
+
+function connect(): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl(host.token), { origin: host.origin });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+function call(socket: WebSocket, id: number, channel: string, input: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    // The default binaryType hands every frame over as one Buffer.
+    const onMessage = (data: Buffer): void => {
+      const frame = JSON.parse(data.toString('utf8')) as { type: string; id?: number; result?: unknown };
+      if (frame.type === 'result' && frame.id === id) {
+        socket.off('message', onMessage);
+        resolve(frame.result);
+      }
+    };
+    socket.on('message', onMessage);
+    socket.send(JSON.stringify({ type: 'call', id, channel, input }));
+  });
+}
+
+describe('browser host', () => {
+  it('prints its URL with the token and binds to loopback', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+  });
+
+  it('refuses a WebSocket with a missing or wrong token, or a foreign Origin, before any call', async () => {
+    expect(await upgradeStatus(wsUrl(null), host.origin)).toBe(401);
+    expect(await upgradeStatus(wsUrl('wrong'), host.origin)).toBe(401);
+    expect(await upgradeStatus(wsUrl(host.token), 'http://evil.example')).toBe(403);
+    expect(await upgradeStatus(wsUrl(host.token), undefined)).toBe(403);
+    expect(await upgradeStatus(wsUrl(host.token), host.origin)).toBe(101);
+  });
+
+  it('answers calls through the contract, and invalid input with invalid_input naming the field', async () => {
+    const socket = await connect();
+    try {
+      expect(await call(socket, 1, 'app.info', {})).toMatchObject({ ok: true, value: { marketplaceUrl: simulator.url } });
+      const bad = (await call(socket, 2, 'queue.list', { view: 'all', limit: -3 })) as { ok: boolean; error: { code: string; message: string } };
+      expect(bad.ok).toBe(false);
+      expect(bad.error.code).toBe('invalid_input');
+      expect(bad.error.message).toContain('limit');
+      expect(await call(socket, 3, 'fs.rm', { path: '/' })).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+      // Still serving after bad input.
+      expect(await call(socket, 4, 'queue.counts', {})).toMatchObject({ ok: true });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('closes a socket that sends something other than a call', async () => {
+    const socket = await connect();
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('not json at all');
+    expect(await closed).toBe(1007);
+  });
+
+  it('serves the renderer with a strict CSP, and nothing outside its folder', async () => {
+    const page = await fetch(`${host.origin}/`);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect((await fetch(`${host.origin}/..%2F..%2Fetc%2Fpasswd`)).status).toBe(403);
+    expect((await fetch(`${host.origin}/missing.js`)).status).toBe(404);
+  });
+});

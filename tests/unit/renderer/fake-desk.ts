@@ -1,0 +1,45 @@
+import { createDeskApi, type DeskApi } from '../../../shared/ipc/api';
+import type { ChannelName, EventName, QueuePage, SyncStatus, ViewCounts } from '../../../shared/ipc/contract';
+import type { Result } from '../../../shared/ipc/result';
+
+/** A stand-in backend for renderer tests: fixed answers per channel, events fired by hand. */
+export interface FakeDesk {
+  api: DeskApi;
+  calls: Array<{ channel: ChannelName; input: unknown }>;
+  emit(event: EventName, payload: unknown): void;
+}
+
+export function createFakeDesk(answers: {
+  page: QueuePage;
+  counts: ViewCounts;
+  status: SyncStatus;
+}): FakeDesk {
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const calls: FakeDesk['calls'] = [];
+  const values: Partial<Record<ChannelName, unknown>> = {
+    'queue.list': answers.page,
+    'queue.counts': answers.counts,
+    'sync.status': answers.status,
+    'sync.now': answers.status,
+    'app.info': { version: 'test', dataDir: '/tmp/x', marketplaceUrl: answers.status.marketplaceUrl },
+  };
+  const api = createDeskApi({
+    invoke(channel, input) {
+      calls.push({ channel, input });
+      return Promise.resolve<Result<unknown>>({ ok: true, value: values[channel] });
+    },
+    subscribe(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener);
+      listeners.set(event, set);
+      return () => set.delete(listener);
+    },
+  });
+  return {
+    api,
+    calls,
+    emit(event, payload) {
+      for (const listener of listeners.get(event) ?? []) listener(payload);
+    },
+  };
+}
