@@ -1,12 +1,73 @@
 /**
- * ISO 4217 minor-unit exponents. PROVISIONAL: only the demo marketplace's currencies; the
- * complete table replaces this (issue 3).
+ * ISO 4217 minor-unit exponents: the number of decimals of each currency's minor unit.
+ *
+ * Source: ISO 4217 list one (current currencies and funds), as published on 2026-01-01
+ * (maintenance agency SIX). Codes whose minor unit is "N.A." in the standard (XAU, XAG, XPT,
+ * XPD, XDR, XSU, XUA, XBA, XBB, XBC, XBD, XTS, XXX) are deliberately absent: they have no minor
+ * unit, so no amount in them can be held as integer minor units.
+ *
+ * Note the Intl/CLDR "digits" differ from ISO for some currencies (CLDR gives IQD, LAK, MGA, RSD,
+ * IRR... 0 decimals); money must follow ISO, which is what marketplaces settle in.
  */
-export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = {
-  USD: 2,
-  EUR: 2,
-  GBP: 2,
-  BRL: 2,
-  JPY: 0,
-  KWD: 3,
-};
+export const ACTIVE_CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
+  AED: 2, AFN: 2, ALL: 2, AMD: 2, AOA: 2, ARS: 2, AUD: 2, AWG: 2, AZN: 2,
+  BAM: 2, BBD: 2, BDT: 2, BHD: 3, BIF: 0, BMD: 2, BND: 2, BOB: 2, BOV: 2, BRL: 2, BSD: 2,
+  BTN: 2, BWP: 2, BYN: 2, BZD: 2,
+  CAD: 2, CDF: 2, CHE: 2, CHF: 2, CHW: 2, CLF: 4, CLP: 0, CNY: 2, COP: 2, COU: 2, CRC: 2,
+  CUP: 2, CVE: 2, CZK: 2,
+  DJF: 0, DKK: 2, DOP: 2, DZD: 2,
+  EGP: 2, ERN: 2, ETB: 2, EUR: 2,
+  FJD: 2, FKP: 2,
+  GBP: 2, GEL: 2, GHS: 2, GIP: 2, GMD: 2, GNF: 0, GTQ: 2, GYD: 2,
+  HKD: 2, HNL: 2, HTG: 2, HUF: 2,
+  IDR: 2, ILS: 2, INR: 2, IQD: 3, IRR: 2, ISK: 0,
+  JMD: 2, JOD: 3, JPY: 0,
+  KES: 2, KGS: 2, KHR: 2, KMF: 0, KPW: 2, KRW: 0, KWD: 3, KYD: 2, KZT: 2,
+  LAK: 2, LBP: 2, LKR: 2, LRD: 2, LSL: 2, LYD: 3,
+  MAD: 2, MDL: 2, MGA: 2, MKD: 2, MMK: 2, MNT: 2, MOP: 2, MRU: 2, MUR: 2, MVR: 2, MWK: 2,
+  MXN: 2, MXV: 2, MYR: 2, MZN: 2,
+  NAD: 2, NGN: 2, NIO: 2, NOK: 2, NPR: 2, NZD: 2,
+  OMR: 3,
+  PAB: 2, PEN: 2, PGK: 2, PHP: 2, PKR: 2, PLN: 2, PYG: 0,
+  QAR: 2,
+  RON: 2, RSD: 2, RUB: 2, RWF: 0,
+  SAR: 2, SBD: 2, SCR: 2, SDG: 2, SEK: 2, SGD: 2, SHP: 2, SLE: 2, SOS: 2, SRD: 2, SSP: 2,
+  STN: 2, SVC: 2, SYP: 2, SZL: 2,
+  THB: 2, TJS: 2, TMT: 2, TND: 3, TOP: 2, TRY: 2, TTD: 2, TWD: 2, TZS: 2,
+  UAH: 2, UGX: 0, USD: 2, USN: 2, UYI: 0, UYU: 2, UYW: 4, UZS: 2,
+  VED: 2, VES: 2, VND: 0, VUV: 0,
+  WST: 2,
+  XAD: 2, XAF: 0, XCD: 2, XCG: 2, XOF: 0, XPF: 0,
+  YER: 2,
+  ZAR: 2, ZMW: 2, ZWG: 2,
+});
+
+/**
+ * Codes withdrawn from list one recently enough to still appear on orders and refunds a store
+ * has on file (a 2025 order in BGN is refunded in BGN). Accepted for amounts, never offered as
+ * a choice for new ones: see `isActiveCurrency`.
+ */
+export const WITHDRAWN_CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
+  ANG: 2, // Netherlands Antillean guilder, replaced by XCG (2025)
+  BGN: 2, // Bulgarian lev, replaced by EUR (2026)
+  CUC: 2, // Cuban convertible peso (2021)
+  HRK: 2, // Croatian kuna, replaced by EUR (2023)
+  SLL: 2, // Sierra Leonean leone, redenominated to SLE (2024)
+  ZWL: 2, // Zimbabwe dollar, replaced by ZWG (2024)
+});
+
+/** Every code money accepts, active first, mapped to its exponent. */
+export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
+  ...WITHDRAWN_CURRENCY_EXPONENTS,
+  ...ACTIVE_CURRENCY_EXPONENTS,
+});
+
+/** The active ISO 4217 codes, sorted. */
+export const ACTIVE_CURRENCY_CODES: readonly string[] = Object.freeze(
+  Object.keys(ACTIVE_CURRENCY_EXPONENTS).sort(),
+);
+
+/** True for a code in ISO 4217 list one today (not for withdrawn ones). */
+export function isActiveCurrency(code: string): boolean {
+  return Object.hasOwn(ACTIVE_CURRENCY_EXPONENTS, code);
+}

@@ -1,0 +1,26 @@
+import { DeskError } from '../errors';
+
+/** Stable codes of every way money can be wrong. */
+export const MONEY_ERROR_CODES = [
+  'money.unknown_currency',
+  'money.currency_mismatch',
+  'money.not_a_number',
+  'money.not_integer',
+  'money.unsafe_integer',
+  'money.negative',
+  'money.invalid_ratio',
+  'money.invalid_rounding',
+  'money.invalid_weights',
+  'money.invalid_amount',
+  'money.too_precise',
+  'money.invalid_locale',
+] as const;
+export type MoneyErrorCode = (typeof MONEY_ERROR_CODES)[number];
+
+/** A money rule was broken: caught by class, branched on by `code`, shown by `message`. */
+export class MoneyError extends DeskError {
+  declare readonly code: MoneyErrorCode;
+  constructor(code: MoneyErrorCode, message: string) {
+    super(code, message);
+  }
+}
