@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseFaultSpec, type FaultConfig } from './faults';
 import { createSimulator } from './server';
 
 /**
@@ -9,7 +10,8 @@ import { createSimulator } from './server';
 
 const USAGE =
   'Usage: npm run simulator -- [--port 7070] [--host 127.0.0.1] [--seed 42] [--orders 10000] ' +
-  '[--token demo-token] [--admin-token demo-admin-token]';
+  '[--token demo-token] [--admin-token demo-admin-token] ' +
+  '[--faults error=0.2,latency=50,rate429=0.1,retryAfter=1,drop=0.05,duplicate=0.1,reorder=0.1]';
 
 const IntegerText = z.string().regex(/^\d+$/, 'must be a whole number');
 
@@ -24,7 +26,7 @@ const ArgsSchema = z.object({
     .min(8, 'must be at least 8 characters')
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII'),
 });
-type CliArgs = z.infer<typeof ArgsSchema>;
+type CliArgs = z.infer<typeof ArgsSchema> & { faults: FaultConfig | undefined };
 
 function fail(message: string): never {
   process.stderr.write(`simulator: ${message}\n${USAGE}\n`);
@@ -45,18 +47,28 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         orders: { type: 'string', default: '10000' },
         token: { type: 'string', default: 'demo-token' },
         'admin-token': { type: 'string', default: 'demo-admin-token' },
+        faults: { type: 'string' },
       },
     }));
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
-  const parsed = ArgsSchema.safeParse(values);
+  const { faults: faultSpec, ...rest } = values;
+  const parsed = ArgsSchema.safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? '?');
     fail(`--${name} ${issue?.message ?? 'is invalid'} (got "${String(values[name])}").`);
   }
-  return parsed.data;
+  let faults: FaultConfig | undefined;
+  if (typeof faultSpec === 'string') {
+    try {
+      faults = parseFaultSpec(faultSpec);
+    } catch (error) {
+      fail(`--faults: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { ...parsed.data, faults };
 }
 
 async function main(): Promise<void> {
@@ -68,6 +80,7 @@ async function main(): Promise<void> {
     host: args.host,
     token: args.token,
     adminToken: args['admin-token'],
+    ...(args.faults === undefined ? {} : { faults: args.faults }),
   }).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`simulator: could not start: ${message}\n`);

@@ -6,22 +6,61 @@ import { toInstant, type Clock } from '../../shared/domain/time';
 import { systemClock } from './clock';
 import { decodeCursor, encodeCursor } from './cursor';
 import { generateDataset } from './data';
-import { HttpError, errorReply, jsonReply, sendReply, type Reply } from './http';
+import {
+  FaultConfigSchema,
+  FaultInjector,
+  type CallFault,
+  type FaultConfig,
+  type FaultConfigInput,
+} from './faults';
+import {
+  HttpError,
+  errorReply,
+  jsonReply,
+  parseJsonBody,
+  readBody,
+  sendReply,
+  validate,
+  type Reply,
+} from './http';
+import { IdempotencyStore, canonicalJson } from './idempotency';
+import { DEFAULT_BUYERS, Marketplace, type ActionResult, type BuyerBehaviour } from './marketplace';
 import { renderEvidencePng } from './png';
+import {
+  AcceptBodySchema,
+  AdvanceBodySchema,
+  AnswerOfferBodySchema,
+  EmptyBodySchema,
+  EscalateBodySchema,
+  FaultsBodySchema,
+  IdempotencyKeySchema,
+  OfferBodySchema,
+  OpenRequestBodySchema,
+  RefuseBodySchema,
+  RequestEvidenceBodySchema,
+  SubmitProofBodySchema,
+} from './schemas';
 import { SimState, type Table } from './state';
-import type { RecordStore, Versioned } from './store';
+import type { FeedKey, RecordStore, Versioned } from './store';
 
 /**
- * The demo marketplace as a real HTTP JSON server on loopback: seeded data, bearer-token auth,
- * change feeds paged by (updatedAt, id). See design.md §9.
+ * The demo marketplace as a real HTTP JSON server on loopback (design.md §9): seeded data,
+ * bearer-token auth, change feeds paged by (updatedAt, id), seller actions with idempotency
+ * keys and optimistic versions, buyers and deadlines driven by the clock, injectable faults,
+ * and /_sim admin endpoints behind a separate token.
  */
 
 export interface SimulatorOptions {
   readonly seed: number;
   /** Number of orders to generate (0 to 1,000,000). */
   readonly orders: number;
-  /** Marketplace time; defaults to the system clock. */
+  /** Marketplace time (deadlines, buyers); defaults to the system clock. */
   readonly clock?: Clock;
+  /**
+   * Network time: fault latency waits on it. Defaults to the system clock, so latency stays real
+   * while a test drives marketplace time by hand; pass a manual clock to hold calls in flight.
+   */
+  readonly networkClock?: Clock;
   /** "Now" for the generated dataset; defaults to `clock.now()` at start. */
   readonly startMs?: number;
   /** Bearer token for /v1; random when absent. */
@@ -32,6 +71,10 @@ export interface SimulatorOptions {
   readonly host?: string;
   /** Defaults to 0 (a free port). */
   readonly port?: number;
+  /** Faults from the start (all off by default). */
+  readonly faults?: FaultConfigInput;
+  /** Buyer behaviour (active, opening a request every 20 minutes, by default). */
+  readonly buyers?: Partial<BuyerBehaviour>;
 }
 
 export interface Simulator {
@@ -39,8 +82,12 @@ export interface Simulator {
   readonly url: string;
   readonly token: string;
   readonly adminToken: string;
-  /** The live in-memory data, for tests to inspect. */
+  /** The live in-memory data and ledger, for tests to inspect. */
   readonly state: SimState;
+  /** The marketplace's state machine: buyer moves and time, for tests to drive in-process. */
+  readonly marketplace: Marketplace;
+  /** Replaces the fault configuration (missing fields: off); returns the one in force. */
+  setFaults(faults: FaultConfigInput): FaultConfig;
   /** Stops listening, drops open connections and cancels the simulator's timers. */
   close(): Promise<void>;
 }
@@ -59,6 +106,13 @@ const OptionsSchema = z.object({
   adminToken: TokenSchema.optional(),
   host: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65_535).optional(),
+  faults: FaultConfigSchema.optional(),
+  buyers: z
+    .strictObject({
+      active: z.boolean().optional(),
+      newRequestEveryMs: z.number().int().min(0).optional(),
+    })
+    .optional(),
 });
 
 export const DEFAULT_PAGE_LIMIT = 100;
@@ -70,13 +124,26 @@ interface RouteContext {
   readonly request: IncomingMessage;
   readonly url: URL;
   readonly params: readonly string[];
+  /** The JSON body (`{}` when empty); 400 when it is not JSON. */
+  readonly body: () => Promise<unknown>;
 }
 
 interface Route {
   readonly method: 'GET' | 'POST';
   readonly pattern: RegExp;
   readonly auth: Auth;
+  /** Subject to fault injection (the /v1 API except health). */
+  readonly faulty: boolean;
+  /** Action routes wait their latency inside the idempotency claim (so "in flight" is real). */
+  readonly ownsLatency?: boolean;
   readonly handle: (context: RouteContext) => Reply | Promise<Reply>;
+}
+
+interface Services {
+  readonly state: SimState;
+  readonly marketplace: Marketplace;
+  readonly faults: FaultInjector;
+  readonly idempotency: IdempotencyStore;
 }
 
 /** Starts a demo marketplace; resolves once it is listening. */
@@ -88,15 +155,27 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       `Invalid simulator option "${issue?.path.join('.') ?? '?'}": ${issue?.message ?? 'invalid'}.`,
     );
   }
+  const settings = parsed.data;
   const clock = options.clock ?? systemClock;
-  const startMs = parsed.data.startMs ?? clock.now();
-  const token = parsed.data.token ?? `sim-${randomBytes(16).toString('hex')}`;
-  const adminToken = parsed.data.adminToken ?? `sim-admin-${randomBytes(16).toString('hex')}`;
-  const host = parsed.data.host ?? '127.0.0.1';
+  const startMs = settings.startMs ?? clock.now();
+  const token = settings.token ?? `sim-${randomBytes(16).toString('hex')}`;
+  const adminToken = settings.adminToken ?? `sim-admin-${randomBytes(16).toString('hex')}`;
+  const host = settings.host ?? '127.0.0.1';
 
-  const dataset = generateDataset({ seed: parsed.data.seed, orderCount: parsed.data.orders, startMs });
+  const dataset = generateDataset({ seed: settings.seed, orderCount: settings.orders, startMs });
   const state = new SimState(dataset, clock);
-  const routes = buildRoutes(state);
+  const buyers: BuyerBehaviour = {
+    active: settings.buyers?.active ?? DEFAULT_BUYERS.active,
+    newRequestEveryMs: settings.buyers?.newRequestEveryMs ?? DEFAULT_BUYERS.newRequestEveryMs,
+  };
+  const marketplace = new Marketplace(state, clock, settings.seed, buyers);
+  const faults = new FaultInjector(
+    settings.seed,
+    settings.faults ?? FaultConfigSchema.parse({}),
+    options.networkClock ?? systemClock,
+  );
+  const services: Services = { state, marketplace, faults, idempotency: new IdempotencyStore() };
+  const routes = [...apiRoutes(services), ...adminRoutes(services)];
   const tokenDigest = digest(token);
   const adminDigest = digest(adminToken);
 
@@ -110,6 +189,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let reply: Reply;
+    let fault: CallFault = { kind: 'none' };
     try {
       const url = new URL(request.url ?? '/', 'http://simulator.invalid');
       const { route, params } = findRoute(routes, request.method ?? 'GET', url.pathname);
@@ -124,7 +204,22 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
           { 'WWW-Authenticate': 'Bearer' },
         );
       }
-      reply = await route.handle({ request, url, params });
+      if (route.faulty) {
+        fault = faults.decideCall();
+        if (fault.kind === 'drop_before') {
+          request.socket.destroy();
+          return;
+        }
+        if (fault.kind === 'status') throw injectedStatus(fault.status, faults.current.retryAfterSeconds);
+        if (route.ownsLatency !== true) await faults.delay();
+      }
+      marketplace.runDue();
+      let bodyRead: Promise<unknown> | null = null;
+      const body = (): Promise<unknown> => {
+        bodyRead ??= readBody(request).then(parseJsonBody);
+        return bodyRead;
+      };
+      reply = await route.handle({ request, url, params, body });
     } catch (error) {
       if (error instanceof HttpError) {
         reply = errorReply(error);
@@ -133,6 +228,11 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
         console.error(`[simulator] ${request.method ?? '?'} ${request.url ?? '?'} failed: ${detail}`);
         reply = errorReply(new HttpError(500, 'internal', 'The demo marketplace hit an unexpected error.'));
       }
+    }
+    if (fault.kind === 'drop_after') {
+      // The work is done (an action is applied) but the client never hears so.
+      request.socket.destroy();
+      return;
     }
     if (!response.destroyed) sendReply(response, reply);
   };
@@ -147,7 +247,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(parsed.data.port ?? 0, host, () => {
+    server.listen(settings.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -161,8 +261,15 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     token,
     adminToken,
     state,
+    marketplace,
+    setFaults(input) {
+      const config = FaultConfigSchema.parse(input);
+      faults.set(config);
+      return config;
+    },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
+        marketplace.stop();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
@@ -173,6 +280,29 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
+}
+
+function injectedStatus(status: 429 | 500 | 503, retryAfterSeconds: number): HttpError {
+  switch (status) {
+    case 429:
+      return new HttpError(
+        429,
+        'rate_limited',
+        `Too many requests: retry after ${retryAfterSeconds} s.`,
+        { retryAfterSeconds },
+        { 'Retry-After': String(retryAfterSeconds) },
+      );
+    case 503:
+      return new HttpError(
+        503,
+        'unavailable',
+        'The marketplace is briefly unavailable; try again.',
+        { retryAfterSeconds },
+        { 'Retry-After': String(retryAfterSeconds) },
+      );
+    case 500:
+      return new HttpError(500, 'internal', 'The marketplace failed to answer (injected fault); nothing was changed.');
+  }
 }
 
 function decodePathPart(part: string): string {
@@ -202,11 +332,13 @@ function findRoute(
   throw new HttpError(404, 'not_found', `There is no endpoint at ${pathname}.`);
 }
 
+// --- Lists ----------------------------------------------------------------------------------------
+
 const LIST_PARAMS = ['updated_since', 'cursor', 'limit', 'store_id'] as const;
 
-interface ListQuery {
+export interface ListQuery {
   readonly since: string | null;
-  readonly after: { updatedAt: string; id: string } | null;
+  readonly after: FeedKey | null;
   readonly limit: number;
   readonly storeId: string | null;
 }
@@ -219,14 +351,18 @@ function badParam(name: string, message: string): HttpError {
   return new HttpError(400, 'bad_request', `Query parameter "${name}" ${message}`, { field: name });
 }
 
-/** Parses and validates the list endpoints' query string. */
-export function parseListQuery(search: URLSearchParams): ListQuery {
+function rejectUnknownParams(search: URLSearchParams, allowed: readonly string[]): void {
   for (const name of new Set(search.keys())) {
-    if (!(LIST_PARAMS as readonly string[]).includes(name)) {
-      throw badParam(name, `is not supported; use ${LIST_PARAMS.join(', ')}.`);
+    if (!allowed.includes(name)) {
+      throw badParam(name, `is not supported; use ${allowed.length > 0 ? allowed.join(', ') : 'none'}.`);
     }
     if (search.getAll(name).length > 1) throw badParam(name, 'is given more than once.');
   }
+}
+
+/** Parses and validates the list endpoints' query string. */
+export function parseListQuery(search: URLSearchParams): ListQuery {
+  rejectUnknownParams(search, LIST_PARAMS);
   let since: string | null = null;
   const sinceText = search.get('updated_since');
   if (sinceText !== null) {
@@ -236,7 +372,7 @@ export function parseListQuery(search: URLSearchParams): ListQuery {
     // Normalised to the feed's own format so that string order is time order.
     since = toInstant(Date.parse(sinceText));
   }
-  let after: ListQuery['after'] = null;
+  let after: FeedKey | null = null;
   const cursorText = search.get('cursor');
   if (cursorText !== null) {
     after = decodeCursor(cursorText);
@@ -260,52 +396,151 @@ export function parseListQuery(search: URLSearchParams): ListQuery {
   return { since, after, limit, storeId };
 }
 
-function listReply<T extends Versioned & { readonly storeId: string }>(table: Table<T>, url: URL): Reply {
+function listReply<T extends Versioned & { readonly storeId: string }>(
+  table: Table<T>,
+  url: URL,
+  faults: FaultInjector,
+): Reply {
   const query = parseListQuery(url.searchParams);
   const feed: RecordStore<T> | null =
     query.storeId === null ? table.all : table.storeIds().includes(query.storeId) ? table.store(query.storeId) : null;
   if (feed === null) return jsonReply(200, { items: [], nextCursor: null });
   const page = feed.page({ since: query.since, after: query.after, limit: query.limit });
-  const nextCursor = page.hasMore && page.lastKey !== null ? encodeCursor(page.lastKey) : null;
-  return jsonReply(200, { items: page.items, nextCursor });
+  let items = page.items;
+  let nextCursor = page.hasMore && page.lastKey !== null ? encodeCursor(page.lastKey) : null;
+
+  const fault = faults.decidePage(query.limit);
+  const first = items[0];
+  if (fault.overlap > 0 && first !== undefined) {
+    // Serve again what came just before this page (what the client already has).
+    const since = query.since;
+    const earlier = feed.before(first, fault.overlap).filter((item) => since === null || item.updatedAt >= since);
+    items = earlier.length > 0 ? [...earlier, ...items] : [...items, ...items.slice(0, fault.overlap)];
+  } else if (fault.replay && query.after !== null) {
+    // Point back at this very page: the client will be served it twice.
+    nextCursor = encodeCursor(query.after);
+  }
+  if (fault.reorder) items = faults.shuffle(items);
+  return jsonReply(200, { items, nextCursor });
 }
 
-function buildRoutes(state: SimState): Route[] {
-  const one = <T extends Versioned & { readonly storeId: string }>(
-    table: Table<T>,
-    noun: string,
-    id: string,
-  ): Reply => {
+// --- /v1 -----------------------------------------------------------------------------------------
+
+function apiRoutes(services: Services): Route[] {
+  const { state, marketplace, faults, idempotency } = services;
+  const one = <T extends Versioned & { readonly storeId: string }>(table: Table<T>, noun: string, id: string): Reply => {
     const record = table.get(id);
     if (record === undefined) throw new HttpError(404, 'not_found', `There is no ${noun} with id "${id}".`, { id });
     return jsonReply(200, record);
   };
+
+  /** A seller action: Idempotency-Key, strict body, expectedVersion, replayable answer. */
+  const action = <S extends z.ZodType>(
+    name: string,
+    schema: S,
+    run: (requestId: string, body: z.infer<S>, key: string) => ActionResult,
+  ): Route => ({
+    method: 'POST',
+    pattern: new RegExp(`^/v1/requests/([^/]+)/${name}$`),
+    auth: 'token',
+    faulty: true,
+    ownsLatency: true,
+    handle: async ({ request, url, params, body }) => {
+      const keyHeader = request.headers['idempotency-key'];
+      if (typeof keyHeader !== 'string' || !IdempotencyKeySchema.safeParse(keyHeader).success) {
+        throw new HttpError(
+          400,
+          'bad_request',
+          'Header "Idempotency-Key" is required: 1 to 200 printable ASCII characters, unique per decision.',
+          { field: 'Idempotency-Key' },
+        );
+      }
+      const raw = await body();
+      const input = validate(schema, raw, 'body');
+      const fingerprint = `POST ${url.pathname} ${canonicalJson(raw)}`;
+      const claim = idempotency.claim(keyHeader, fingerprint);
+      switch (claim.kind) {
+        case 'mismatch':
+          throw new HttpError(
+            422,
+            'idempotency_key_reused',
+            `Idempotency-Key "${keyHeader}" was already used for a different call; use a new key for a new decision.`,
+            { field: 'Idempotency-Key' },
+          );
+        case 'in_flight':
+          throw new HttpError(
+            409,
+            'idempotency_in_flight',
+            `A call with Idempotency-Key "${keyHeader}" is still being handled; retry once it has answered.`,
+            { field: 'Idempotency-Key' },
+          );
+        case 'replay':
+          return { ...claim.reply, headers: { ...claim.reply.headers, 'Idempotent-Replayed': 'true' } };
+        case 'claimed':
+          break;
+      }
+      try {
+        await faults.delay();
+        marketplace.runDue();
+        let reply: Reply;
+        try {
+          const result = run(params[0] ?? '', input, keyHeader);
+          reply = jsonReply(200, { request: result.request, order: result.order, refund: result.refund });
+        } catch (error) {
+          if (!(error instanceof HttpError)) throw error;
+          reply = errorReply(error);
+        }
+        idempotency.complete(keyHeader, fingerprint, reply);
+        return reply;
+      } catch (error) {
+        idempotency.release(keyHeader);
+        throw error;
+      }
+    },
+  });
+
   return [
-    { method: 'GET', pattern: /^\/v1\/health$/, auth: 'none', handle: () => jsonReply(200, { ok: true }) },
+    { method: 'GET', pattern: /^\/v1\/health$/, auth: 'none', faulty: false, handle: () => jsonReply(200, { ok: true }) },
     {
       method: 'GET',
       pattern: /^\/v1\/stores$/,
       auth: 'token',
+      faulty: true,
       handle: () => jsonReply(200, { items: state.orders.storeIds().map((id) => ({ id })) }),
     },
-    { method: 'GET', pattern: /^\/v1\/orders$/, auth: 'token', handle: ({ url }) => listReply(state.orders, url) },
-    { method: 'GET', pattern: /^\/v1\/requests$/, auth: 'token', handle: ({ url }) => listReply(state.requests, url) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/orders$/,
+      auth: 'token',
+      faulty: true,
+      handle: ({ url }) => listReply(state.orders, url, faults),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/requests$/,
+      auth: 'token',
+      faulty: true,
+      handle: ({ url }) => listReply(state.requests, url, faults),
+    },
     {
       method: 'GET',
       pattern: /^\/v1\/orders\/([^/]+)$/,
       auth: 'token',
+      faulty: true,
       handle: ({ params }) => one(state.orders, 'order', params[0] ?? ''),
     },
     {
       method: 'GET',
       pattern: /^\/v1\/requests\/([^/]+)$/,
       auth: 'token',
+      faulty: true,
       handle: ({ params }) => one(state.requests, 'request', params[0] ?? ''),
     },
     {
       method: 'GET',
       pattern: /^\/v1\/evidence\/([^/]+)$/,
       auth: 'token',
+      faulty: true,
       handle: ({ params }) => {
         const id = params[0] ?? '';
         if (!state.evidenceOwners.has(id)) {
@@ -314,5 +549,74 @@ function buildRoutes(state: SimState): Route[] {
         return { status: 200, bytes: renderEvidencePng(id), contentType: 'image/png' };
       },
     },
+    action('accept', AcceptBodySchema, (id, body, key) => marketplace.accept(id, body, key)),
+    action('refuse', RefuseBodySchema, (id, body, key) => marketplace.refuse(id, body, key)),
+    action('request-evidence', RequestEvidenceBodySchema, (id, body, key) =>
+      marketplace.requestEvidence(id, body, key),
+    ),
+    action('offer', OfferBodySchema, (id, body, key) => marketplace.offer(id, body, key)),
+    action('escalate', EscalateBodySchema, (id, body, key) => marketplace.escalate(id, body, key)),
+  ];
+}
+
+// --- /_sim (admin) --------------------------------------------------------------------------------
+
+const LedgerQuerySchema = z.string().regex(/^\d{1,12}$/);
+
+function adminRoutes(services: Services): Route[] {
+  const { state, marketplace, faults } = services;
+  const admin = (
+    method: 'GET' | 'POST',
+    pattern: RegExp,
+    handle: (context: RouteContext) => Reply | Promise<Reply>,
+  ): Route => ({ method, pattern, auth: 'admin', faulty: false, handle });
+  const result = (status: number, outcome: ActionResult): Reply =>
+    jsonReply(status, { request: outcome.request, order: outcome.order, refund: outcome.refund });
+
+  return [
+    admin('GET', /^\/_sim\/clock$/, ({ url }) => {
+      rejectUnknownParams(url.searchParams, []);
+      return jsonReply(200, { now: toInstant(marketplace.now()) });
+    }),
+    admin('POST', /^\/_sim\/clock\/advance$/, async ({ body }) => {
+      const input = validate(AdvanceBodySchema, await body(), 'body');
+      const applied = marketplace.advance(input.ms);
+      return jsonReply(200, { now: toInstant(marketplace.now()), applied });
+    }),
+    admin('GET', /^\/_sim\/ledger$/, ({ url }) => {
+      rejectUnknownParams(url.searchParams, ['after']);
+      const afterText = url.searchParams.get('after');
+      if (afterText !== null && !LedgerQuerySchema.safeParse(afterText).success) {
+        throw badParam('after', `must be a ledger sequence number (a whole number); got "${afterText}".`);
+      }
+      const after = afterText === null ? 0 : Number(afterText);
+      return jsonReply(200, { entries: state.ledger.slice(after) });
+    }),
+    admin('GET', /^\/_sim\/faults$/, () => jsonReply(200, faults.current)),
+    admin('POST', /^\/_sim\/faults$/, async ({ body }) => {
+      const config = validate(FaultsBodySchema, await body(), 'body');
+      faults.set(config);
+      return jsonReply(200, config);
+    }),
+    admin('POST', /^\/_sim\/requests$/, async ({ body }) => {
+      const input = validate(OpenRequestBodySchema, await body(), 'body');
+      return result(201, marketplace.openRequest(input));
+    }),
+    admin('POST', /^\/_sim\/requests\/([^/]+)\/withdraw$/, async ({ params, body }) => {
+      validate(EmptyBodySchema, await body(), 'body');
+      return result(200, marketplace.withdraw(params[0] ?? ''));
+    }),
+    admin('POST', /^\/_sim\/requests\/([^/]+)\/submit-proof$/, async ({ params, body }) => {
+      const input = validate(SubmitProofBodySchema, await body(), 'body');
+      return result(200, marketplace.submitProof(params[0] ?? '', input.photos));
+    }),
+    admin('POST', /^\/_sim\/requests\/([^/]+)\/answer-offer$/, async ({ params, body }) => {
+      const input = validate(AnswerOfferBodySchema, await body(), 'body');
+      return result(200, marketplace.answerOffer(params[0] ?? '', input.accept));
+    }),
+    admin('POST', /^\/_sim\/requests\/([^/]+)\/escalate$/, async ({ params, body }) => {
+      validate(EmptyBodySchema, await body(), 'body');
+      return result(200, marketplace.buyerEscalate(params[0] ?? ''));
+    }),
   ];
 }

@@ -1,5 +1,6 @@
 import type { Order } from '../../shared/domain/order';
-import type { CancelRequest } from '../../shared/domain/request';
+import type { CancelRequest, RequestState } from '../../shared/domain/request';
+import type { Money } from '../../shared/money';
 import { instantMs, toInstant, type Clock } from '../../shared/domain/time';
 import type { Dataset } from './data';
 import { RecordStore, type Versioned } from './store';
@@ -62,7 +63,59 @@ export class Table<T extends Versioned & { readonly storeId: string }> {
   }
 }
 
+/** Who made a change. */
+export type Actor = 'seller' | 'buyer' | 'platform';
+
+export const LEDGER_ACTIONS = [
+  // The seller, through /v1.
+  'accept',
+  'refuse',
+  'request_evidence',
+  'offer',
+  'escalate',
+  // The buyer, as time passes or through /_sim.
+  'open',
+  'withdraw',
+  'submit_proof',
+  'accept_offer',
+  'refuse_offer',
+  'buyer_escalate',
+  // The platform, at deadlines.
+  'auto_accept',
+  'decide_for_buyer',
+  'decide_for_seller',
+  'take_over',
+  'settle_refund',
+] as const;
+export type LedgerAction = (typeof LEDGER_ACTIONS)[number];
+
+/** One applied change: the marketplace's record for exactly-once checks. */
+export interface LedgerEntry {
+  /** 1, 2, 3... in the order changes were applied. */
+  readonly seq: number;
+  /** The request's updatedAt after the change. */
+  readonly at: string;
+  readonly actor: Actor;
+  readonly action: LedgerAction;
+  readonly requestId: string;
+  readonly orderId: string;
+  readonly storeId: string;
+  /** Null when the change opened the request. */
+  readonly fromState: RequestState | null;
+  readonly toState: RequestState;
+  /** The request's version after the change. */
+  readonly requestVersion: number;
+  /** Money sent back to the buyer by this change; null when none. */
+  readonly refund: Money | null;
+  /** The seller's Idempotency-Key, for seller actions. */
+  readonly idempotencyKey: string | null;
+  /** What else the change carried (refusal reason and memo, offer, proof due date...). */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
 export class SimState {
+  /** Every change applied since the simulator started (the seeded history is not in it). */
+  readonly ledger: LedgerEntry[] = [];
   readonly orders: Table<Order>;
   readonly requests: Table<CancelRequest>;
   /** Evidence id -> the request it belongs to. */
@@ -104,6 +157,12 @@ export class SimState {
   stamp(): string {
     this.lastStampMs = Math.max(this.now(), this.lastStampMs + 1);
     return toInstant(this.lastStampMs);
+  }
+
+  appendLedger(entry: Omit<LedgerEntry, 'seq'>): LedgerEntry {
+    const full: LedgerEntry = { seq: this.ledger.length + 1, ...entry };
+    this.ledger.push(full);
+    return full;
   }
 
   putOrder(order: Order): void {

@@ -35,3 +35,23 @@ export interface ErrorBody {
 export function errorOf(answer: JsonAnswer): ErrorBody['error'] {
   return (answer.body as ErrorBody).error;
 }
+
+/** POSTs a seller action with an Idempotency-Key (null: without the header). */
+export function act(
+  sim: Simulator,
+  requestId: string,
+  action: string,
+  body: unknown,
+  key: string | null,
+): Promise<JsonAnswer> {
+  return call(sim, `/v1/requests/${requestId}/${action}`, {
+    method: 'POST',
+    body,
+    headers: key === null ? {} : { 'Idempotency-Key': key },
+  });
+}
+
+/** Calls an admin endpoint with the admin token. */
+export function admin(sim: Simulator, path: string, body?: unknown): Promise<JsonAnswer> {
+  return call(sim, path, { method: body === undefined ? 'GET' : 'POST', body, token: sim.adminToken });
+}
