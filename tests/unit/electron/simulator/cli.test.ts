@@ -18,7 +18,7 @@ async function collect(stream: NodeJS.ReadableStream): Promise<string> {
 
 describe('simulator CLI', () => {
   it('prints one line, serves, and stops cleanly on SIGTERM', async () => {
-    const child = run(['--port', '0', '--seed', '7', '--orders', '300']);
+    const child = run(['--port', '0', '--seed', '7', '--orders', '300', '--faults', 'latency=1,reorder=0.5']);
     const lines = createInterface({ input: child.stdout });
     const [line] = (await once(lines, 'line')) as [string];
     expect(line).toMatch(
@@ -39,6 +39,8 @@ describe('simulator CLI', () => {
     [['--seed', '99999999999'], '--seed'],
     [['--token', 'x'], '--token'],
     [['--bogus'], 'bogus'],
+    [['--faults', 'error=3'], '--faults'],
+    [['--faults', 'nonsense=1'], 'nonsense'],
   ])('exits with code 2 and a clear line for %j', async (args, mention) => {
     const child = run(args);
     const stderr = collect(child.stderr);
