@@ -5,8 +5,8 @@ import { join } from 'node:path';
  * Where the Electron binary is, or why it is not there — found without `require('electron')`,
  * which would start a download (toolchain.md).
  */
-export function findElectronBinary(): { path: string } | { missing: string } {
-  const packageDir = join('node_modules', 'electron');
+export function findElectronBinary(root = '.'): { path: string } | { missing: string } {
+  const packageDir = join(root, 'node_modules', 'electron');
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) {
     return { missing: 'the Electron binary is not installed (node_modules/electron/path.txt is absent: offline install)' };

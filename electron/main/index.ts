@@ -21,6 +21,15 @@ registerAppScheme();
 // A separate profile on demand (tests, a second seller account): must be set before ready.
 if (process.env.CANCEL_DESK_USER_DATA) app.setPath('userData', process.env.CANCEL_DESK_USER_DATA);
 
+/**
+ * `npm run dev` serves the renderer from electron-vite's dev server (hot reload); everywhere
+ * else it comes from the app:// scheme. Only that one origin may call the backend.
+ */
+const devRendererUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const rendererEntry = devRendererUrl ?? `${APP_ORIGIN}/index.html`;
+// (Node's URL gives custom schemes an origin of "null", hence APP_ORIGIN spelled out.)
+const rendererOrigin = devRendererUrl === undefined ? APP_ORIGIN : new URL(devRendererUrl).origin;
+
 let mainWindow: BrowserWindow | null = null;
 let backend: BackendClient | null = null;
 
@@ -35,7 +44,7 @@ async function ready(): Promise<void> {
   backend = client;
   bindContract(ipcMain, (channel, input) => client.call(channel, input), (event) => {
     const frameUrl = event.senderFrame?.url ?? '';
-    return mainWindow !== null && event.sender === mainWindow.webContents && frameUrl.startsWith(`${APP_ORIGIN}/`);
+    return mainWindow !== null && event.sender === mainWindow.webContents && frameUrl.startsWith(`${rendererOrigin}/`);
   });
   client.onEvent((event, payload) => {
     if (mainWindow !== null) forwardEvent(mainWindow.webContents, event, payload);
@@ -44,7 +53,7 @@ async function ready(): Promise<void> {
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
-  await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+  await mainWindow.loadURL(rendererEntry);
 }
 
 app.on('window-all-closed', () => app.quit());

@@ -7,7 +7,7 @@ import type { CancelRequest } from '../../shared/domain/request';
 import { viewOfState } from '../../shared/domain/views';
 import { DESK_EVENTS, DESK_METHODS } from '../../shared/ipc/api';
 import { createSimulator } from '../../electron/simulator/server';
-import { findElectronBinary } from '../support/electron-binary';
+import { findElectronBinary } from '../../scripts/electron-binary';
 import { byTimeLeft, fetchAllFromMarketplace } from '../support/marketplace';
 
 const binary = findElectronBinary();

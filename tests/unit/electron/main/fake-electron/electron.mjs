@@ -69,6 +69,7 @@ export const app = {
   },
   getPath: () => process.env.FAKE_ELECTRON_USER_DATA,
   getVersion: () => '0.0.0-test',
+  isPackaged: true,
   setPath() {},
   requestSingleInstanceLock() {
     record.singleInstanceLock = true;
