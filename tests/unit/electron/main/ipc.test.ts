@@ -8,7 +8,7 @@ type Handler = (event: IpcMainInvokeEvent, input: unknown) => Promise<unknown>;
 function bind(trusted: boolean) {
   const handlers = new Map<string, Handler>();
   const call = vi.fn((_channel: string, input: unknown) => Promise.resolve({ echoed: input }));
-  bindContract({ handle: (channel: string, handler: Handler) => handlers.set(channel, handler) } as never, call, () => trusted);
+  bindContract({ handle: (channel: string, handler: Handler) => handlers.set(channel, handler) }, call, () => trusted);
   return { handlers, call };
 }
 
