@@ -48,6 +48,27 @@ import type { FeedKey, RecordStore, Versioned } from './store';
  * bearer-token auth, change feeds paged by (updatedAt, id), seller actions with idempotency
  * keys and optimistic versions, buyers and deadlines driven by the clock, injectable faults,
  * and /_sim admin endpoints behind a separate token.
+ *
+ * /v1 (Authorization: Bearer <token>; faults apply to all but health):
+ *   GET  /v1/health                          { ok: true }, no token
+ *   GET  /v1/stores                          { items: [{ id }] }
+ *   GET  /v1/orders | /v1/requests           ?updated_since=<ISO, inclusive>&cursor=<opaque>&limit=<1..200,
+ *                                            default 100>&store_id=<id> -> { items, nextCursor | null },
+ *                                            ordered by (updatedAt, id)
+ *   GET  /v1/orders/:id | /v1/requests/:id   the record, or 404 not_found
+ *   GET  /v1/evidence/:id                    image/png
+ *   POST /v1/requests/:id/accept             { expectedVersion, amount }          + Idempotency-Key
+ *   POST /v1/requests/:id/refuse             { expectedVersion, reason, memo, tracking? }
+ *   POST /v1/requests/:id/request-evidence   { expectedVersion, message, dueAt }
+ *   POST /v1/requests/:id/offer              { expectedVersion, amount }
+ *   POST /v1/requests/:id/escalate           { expectedVersion }
+ *        -> 200 { request, order, refund | null }; 400 bad_request (names the field), 404,
+ *           409 version_conflict { currentVersion, currentState } | idempotency_in_flight,
+ *           422 idempotency_key_reused | wrong_state | not_a_dispute | amount_above_cap | ...
+ * /_sim (Authorization: Bearer <adminToken>; never faulty):
+ *   GET  /_sim/clock, POST /_sim/clock/advance { ms }, GET /_sim/ledger?after=<seq>,
+ *   GET|POST /_sim/faults, POST /_sim/requests { orderId, reason?, buyerMessage?, requestedAmount? },
+ *   POST /_sim/requests/:id/{withdraw | submit-proof { photos } | answer-offer { accept } | escalate}
  */
 
 export interface SimulatorOptions {
