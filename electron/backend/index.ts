@@ -4,7 +4,9 @@ import { openCacheDb, type CacheDb } from './cache/db';
 import { loadSnapshot, saveSnapshot, setAsideSnapshot } from './cache/snapshot';
 import type { Logger } from './log';
 import { createDemoConnector } from './marketplace/demo';
-import { countViews, listQueue } from './queue/queries';
+import type { HttpClientOptions } from './marketplace/http-client';
+import { ViewCounter } from './queue/counts';
+import { listQueue } from './queue/queries';
 import { SyncEngine } from './sync/engine';
 
 export interface BackendOptions {
@@ -15,6 +17,10 @@ export interface BackendOptions {
   log: Logger;
   appVersion?: string;
   syncIntervalMs?: number;
+  /** Tuning of the marketplace client (tests make retries fast). */
+  http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'token' | 'clock'>>;
+  /** Tuning of the pass-level retry after a failed sync. */
+  syncRetry?: { baseMs: number; capMs: number };
 }
 
 export type BackendListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -31,18 +37,22 @@ export interface Backend {
   close(): Promise<void>;
   /** Resolves when no sync pass is running (tests and tools). */
   syncIdle(): Promise<void>;
+  /** The cache itself, for tests and tools that compare it with the marketplace. */
+  readonly db: CacheDb;
 }
 
 type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> };
 
 export function createBackend(options: BackendOptions): Backend {
   const db: CacheDb = openCacheDb();
+  const counter = new ViewCounter();
   const listeners = new Set<BackendListener>();
   const emit: BackendListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
   let dirty = false;
   let saving: Promise<void> = Promise.resolve();
+  let changedEventPending = false;
 
   const persist = (): Promise<void> => {
     if (!dirty) return saving;
@@ -56,23 +66,32 @@ export function createBackend(options: BackendOptions): Backend {
     return saving;
   };
 
-  const emitCounts = async (): Promise<void> => {
-    emit('queue.changed', { counts: await countViews(db) });
+  // One "queue changed" event per tick at most, however many pages land.
+  const announceChange = (): void => {
+    if (changedEventPending) return;
+    changedEventPending = true;
+    options.clock.setTimer(0, () => {
+      changedEventPending = false;
+      emit('queue.changed', { counts: counter.snapshot() });
+    });
   };
 
   const sync = new SyncEngine({
     db,
-    connector: createDemoConnector(options.marketplace),
+    connector: createDemoConnector({ ...options.http, ...options.marketplace, clock: options.clock }),
     clock: options.clock,
     log: options.log,
     intervalMs: options.syncIntervalMs,
+    retryBaseMs: options.syncRetry?.baseMs,
+    retryCapMs: options.syncRetry?.capMs,
     onStatus: (status) => {
       emit('sync.status', status);
       if (status.state !== 'syncing') void persist();
     },
-    onChanged: () => {
+    onRequestsChanged: (moves) => {
       dirty = true;
-      void emitCounts();
+      counter.apply(moves);
+      announceChange();
     },
   });
 
@@ -83,13 +102,14 @@ export function createBackend(options: BackendOptions): Backend {
         dataDir: options.dataDir,
         marketplaceUrl: options.marketplace.baseUrl,
       }),
-    'queue.list': (input) => listQueue(db, input),
-    'queue.counts': () => countViews(db),
+    'queue.list': (input) => listQueue(db, counter, input),
+    'queue.counts': () => Promise.resolve(counter.snapshot()),
     'sync.status': () => Promise.resolve(sync.getStatus()),
-    'sync.now': () => sync.syncNow(),
+    'sync.now': (input) => sync.syncNow({ full: input.full }),
   };
 
   return {
+    db,
     handle: (channel, input) => handlers[channel](input),
     subscribe(listener) {
       listeners.add(listener);
@@ -103,6 +123,7 @@ export function createBackend(options: BackendOptions): Backend {
         const aside = await setAsideSnapshot(options.dataDir, options.clock.now());
         options.log.error(`${error instanceof Error ? error.message : String(error)} It was kept as ${aside}; starting from an empty cache.`);
       }
+      await counter.initialise(db);
       await sync.start();
     },
     async close() {

@@ -13,7 +13,8 @@ import { MoneySchema } from '../money';
 const NoInput = z.object({}).strict();
 
 export const ViewIdSchema = z.enum(VIEW_IDS);
-export const QueueSortSchema = z.enum(['time_left', 'requested_at']);
+/** time_left: most urgent first; amount: largest first (nominal, across currencies); requested_at: oldest first. */
+export const QueueSortSchema = z.enum(['time_left', 'amount', 'requested_at']);
 export type QueueSort = z.infer<typeof QueueSortSchema>;
 
 export const QueueListInputSchema = z
@@ -22,6 +23,8 @@ export const QueueListInputSchema = z
     sort: QueueSortSchema.default('time_left'),
     limit: z.number().int().min(1).max(200).default(50),
     cursor: z.string().max(500).nullable().default(null),
+    /** Order id, buyer name or SKU (prefix of a word, case-insensitive); within the view. */
+    search: z.string().trim().max(100).default(''),
   })
   .strict();
 
@@ -45,12 +48,25 @@ export type QueueRow = z.infer<typeof QueueRowSchema>;
 export const QueuePageSchema = z.object({
   rows: z.array(QueueRowSchema),
   nextCursor: z.string().nullable(),
+  /** Requests in the view (or matching the search). */
   total: z.number().int(),
+  /** A search matched more than it reads; narrow it. */
+  truncated: z.boolean(),
 });
 export type QueuePage = z.infer<typeof QueuePageSchema>;
 
 export const ViewCountsSchema = z.record(ViewIdSchema, z.number().int());
 export type ViewCounts = z.infer<typeof ViewCountsSchema>;
+
+export const SyncProgressSchema = z.object({
+  resource: z.enum(['orders', 'requests']),
+  pages: z.number().int(),
+  items: z.number().int(),
+  itemsPerSecond: z.number(),
+  /** Estimated from how far the pass has come through the change feed's time range. */
+  etaSeconds: z.number().nullable(),
+});
+export type SyncProgress = z.infer<typeof SyncProgressSchema>;
 
 export const SyncStatusSchema = z.object({
   /** idle: up to date; syncing: a pass runs; unreachable: the marketplace did not answer. */
@@ -59,6 +75,9 @@ export const SyncStatusSchema = z.object({
   lastSyncAt: IsoInstantSchema.nullable(),
   nextAttemptAt: IsoInstantSchema.nullable(),
   message: z.string().nullable(),
+  progress: SyncProgressSchema.nullable(),
+  /** Records the marketplace sent that failed validation and were kept aside. */
+  quarantined: z.number().int(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
@@ -74,7 +93,10 @@ export const CHANNELS = {
   'queue.list': { input: QueueListInputSchema, output: QueuePageSchema },
   'queue.counts': { input: NoInput, output: ViewCountsSchema },
   'sync.status': { input: NoInput, output: SyncStatusSchema },
-  'sync.now': { input: NoInput, output: SyncStatusSchema },
+  'sync.now': {
+    input: z.object({ full: z.boolean().default(false) }).strict(),
+    output: SyncStatusSchema,
+  },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type ChannelName = keyof typeof CHANNELS;

@@ -48,7 +48,7 @@ async function ingestRate(size: number): Promise<number> {
   try {
     await backend.start();
     const started = performance.now();
-    await backend.handle('sync.now', {});
+    await backend.handle('sync.now', { full: false });
     const seconds = (performance.now() - started) / 1000;
     return size / seconds;
   } finally {

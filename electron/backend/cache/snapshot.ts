@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { OrderSchema } from '../../../shared/domain/order';
 import { CancelRequestSchema } from '../../../shared/domain/request';
-import { viewOfState } from '../../../shared/domain/views';
 import { DeskError } from '../../../shared/errors';
 import { describeIssues } from '../../../shared/ipc/dispatch';
 import type { CacheDb } from './db';
+import { toCachedRequest, toRemoteRequest } from './records';
 
 /**
  * Whole-cache snapshots: written to a temp file, fsynced, then atomically renamed over the
@@ -39,7 +39,7 @@ export async function saveSnapshot(db: CacheDb, dataDir: string): Promise<void> 
   const [orders, requests, syncMarks] = await db.transaction('r', [db.orders, db.requests, db.syncMarks], () =>
     Promise.all([db.orders.toArray(), db.requests.toArray(), db.syncMarks.toArray()]),
   );
-  const plainRequests = requests.map(({ view: _view, ...request }) => request);
+  const plainRequests = requests.map(toRemoteRequest);
   const body = JSON.stringify({ format: FORMAT, orders, requests: plainRequests, syncMarks });
   const target = snapshotPath(dataDir);
   const temp = `${target}.tmp`;
@@ -92,13 +92,14 @@ export async function loadSnapshot(db: CacheDb, dataDir: string): Promise<boolea
     );
   }
   const { orders, requests, syncMarks } = parsed.data;
+  const ordersById = new Map(orders.map((order) => [order.id, order]));
   await db.transaction('rw', [db.orders, db.requests, db.syncMarks], async () => {
     for (let start = 0; start < orders.length; start += 1000) {
       await db.orders.bulkPut(orders.slice(start, start + 1000));
     }
     for (let start = 0; start < requests.length; start += 1000) {
       await db.requests.bulkPut(
-        requests.slice(start, start + 1000).map((request) => ({ ...request, view: viewOfState(request.state) })),
+        requests.slice(start, start + 1000).map((request) => toCachedRequest(request, ordersById.get(request.orderId))),
       );
     }
     await db.syncMarks.bulkPut(syncMarks);

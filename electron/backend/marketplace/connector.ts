@@ -6,6 +6,8 @@ export interface QuarantinedRecord {
   resource: 'orders' | 'requests';
   id: string | null;
   reason: string;
+  /** The start of the raw record, for a person to look at. */
+  excerpt: string;
 }
 
 export interface ListParams {
@@ -23,7 +25,8 @@ export interface ListPage<T> {
 
 /**
  * What the backend needs from a marketplace, marketplace-neutral: the demo marketplace
- * implements it today, a real AliExpress connector can tomorrow.
+ * implements it today, a real AliExpress connector can tomorrow. Implementations validate every
+ * payload and retry transient failures themselves; what they throw is a DeskError.
  */
 export interface MarketplaceConnector {
   readonly baseUrl: string;

@@ -1,89 +1,114 @@
-import Dexie from 'dexie';
+import Dexie, { type IndexableType } from 'dexie';
 import { z } from 'zod';
-import { phaseOf } from '../../../shared/domain/order';
-import { VIEW_IDS, type ViewId } from '../../../shared/domain/views';
+import type { StateViewId } from '../../../shared/domain/views';
 import { DeskError } from '../../../shared/errors';
-import type { ChannelParsedInput, QueuePage, QueueRow, QueueSort, ViewCounts } from '../../../shared/ipc/contract';
-import type { CacheDb, CachedRequest } from '../cache/db';
+import type { ChannelParsedInput, QueuePage, QueueRow, QueueSort } from '../../../shared/ipc/contract';
+import type { CacheDb } from '../cache/db';
+import type { CachedRequest } from '../cache/records';
+import type { ViewCounter } from './counts';
 
-const CursorSchema = z.tuple([z.string().max(64), z.string().max(64)]);
+/** The most matches a search reads before it asks the seller to narrow it. */
+export const SEARCH_LIMIT = 2_000;
+const MIN_SEARCH_CHARS = 2;
 
-/** An opaque cursor: the (sort key, id) of the last row served. */
-function encodeCursor(sortKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([sortKey, id])).toString('base64url');
+type SortField = 'respondBy' | 'amountKey' | 'requestedAt';
+const SORTS: Readonly<Record<QueueSort, { field: SortField; descending: boolean }>> = {
+  time_left: { field: 'respondBy', descending: false },
+  amount: { field: 'amountKey', descending: true },
+  requested_at: { field: 'requestedAt', descending: false },
+};
+
+const KeyCursorSchema = z.tuple([z.union([z.string().max(64), z.number()]), z.string().max(64)]);
+const OffsetCursorSchema = z.object({ offset: z.number().int().min(0) });
+
+function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] {
+function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
   try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new DeskError('invalid_input', 'The queue cursor is not one this app issued; reload the queue.');
+    throw new DeskError('invalid_input', 'The queue cursor is not one this app issued for this view and sort; reload the queue.');
   }
 }
 
-function sortField(sort: QueueSort): 'respondBy' | 'requestedAt' {
-  switch (sort) {
-    case 'time_left':
-      return 'respondBy';
-    case 'requested_at':
-      return 'requestedAt';
-  }
+export function toQueueRow(request: CachedRequest): QueueRow {
+  return {
+    requestId: request.id,
+    orderId: request.orderId,
+    storeId: request.storeId,
+    kind: request.kind,
+    reason: request.reason,
+    state: request.state,
+    phase: request.phase,
+    buyerName: request.buyerName,
+    buyerCountry: request.buyerCountry,
+    amount: request.requestedAmount,
+    requestedAt: request.requestedAt,
+    respondBy: request.respondBy,
+  };
 }
 
-/** One page of a view, in index order, with a stable cursor. */
-export async function listQueue(db: CacheDb, input: ChannelParsedInput<'queue.list'>): Promise<QueuePage> {
+/** One page of a view in its sort order, read straight off a compound index, with a stable cursor. */
+export async function listQueue(db: CacheDb, counter: ViewCounter, input: ChannelParsedInput<'queue.list'>): Promise<QueuePage> {
   const { view, sort, limit } = input;
   if (view === 'conflicts') {
-    // Conflicts come with decisions (a later issue): none can exist yet.
-    return { rows: [], nextCursor: null, total: 0 };
+    // Conflicts come with decisions (issue 5): none can exist before the seller decides anything.
+    return { rows: [], nextCursor: null, total: 0, truncated: false };
   }
-  const field = sortField(sort);
-  const after = input.cursor === null ? null : decodeCursor(input.cursor);
-  let requests: CachedRequest[];
-  if (view === 'all') {
-    const index = db.requests.where(`[${field}+id]`);
-    const range = after === null ? index.above([Dexie.minKey, Dexie.minKey]) : index.above(after);
-    requests = await range.limit(limit).toArray();
+  if (input.search !== '') return searchQueue(db, input);
+  const { field, descending } = SORTS[sort];
+  const after = input.cursor === null ? null : decodeCursor(input.cursor, KeyCursorSchema);
+  const stateView: StateViewId | null = view === 'all' ? null : view;
+  const prefix: IndexableType[] = stateView === null ? [] : [stateView];
+  const index = stateView === null ? `[${field}+id]` : `[view+${field}+id]`;
+  const low = [...prefix, Dexie.minKey, Dexie.minKey];
+  const high = [...prefix, Dexie.maxKey, Dexie.maxKey];
+  let range: ReturnType<typeof db.requests.toCollection>;
+  if (descending) {
+    range = db.requests
+      .where(index)
+      .between(low, after === null ? high : [...prefix, ...after], true, after === null)
+      .reverse();
   } else {
-    const lower = after === null ? [view, Dexie.minKey, Dexie.minKey] : [view, ...after];
-    requests = await db.requests
-      .where(`[view+${field}+id]`)
-      .between(lower, [view, Dexie.maxKey, Dexie.maxKey], after === null, true)
-      .limit(limit)
-      .toArray();
+    range = db.requests.where(index).between(after === null ? low : [...prefix, ...after], high, after === null, true);
   }
-  const orders = await db.orders.bulkGet(requests.map((request) => request.orderId));
-  const rows: QueueRow[] = requests.map((request, index) => {
-    const order = orders[index];
-    return {
-      requestId: request.id,
-      orderId: request.orderId,
-      storeId: request.storeId,
-      kind: request.kind,
-      reason: request.reason,
-      state: request.state,
-      phase: order === undefined ? null : phaseOf(order),
-      buyerName: order?.buyer.name ?? '',
-      buyerCountry: order?.buyer.country ?? '',
-      amount: request.requestedAmount,
-      requestedAt: request.requestedAt,
-      respondBy: request.respondBy,
-    };
-  });
+  const requests = await range.limit(limit).toArray();
   const last = requests.at(-1);
-  const nextCursor = last !== undefined && requests.length === limit ? encodeCursor(last[field], last.id) : null;
-  const total = view === 'all' ? await db.requests.count() : await db.requests.where('view').equals(view).count();
-  return { rows, nextCursor, total };
+  return {
+    rows: requests.map(toQueueRow),
+    nextCursor: last !== undefined && requests.length === limit ? encodeCursor([last[field], last.id]) : null,
+    total: counter.get(view),
+    truncated: false,
+  };
 }
 
-/** The number of requests in every view. */
-export async function countViews(db: CacheDb): Promise<ViewCounts> {
-  const entries = await Promise.all(
-    VIEW_IDS.map(async (view: ViewId): Promise<[ViewId, number]> => {
-      if (view === 'conflicts') return [view, 0];
-      if (view === 'all') return [view, await db.requests.count()];
-      return [view, await db.requests.where('view').equals(view).count()];
-    }),
-  );
-  return Object.fromEntries(entries) as ViewCounts;
+/** Search by order id, buyer name or SKU (word prefixes), within a view, in the view's sort. */
+async function searchQueue(db: CacheDb, input: ChannelParsedInput<'queue.list'>): Promise<QueuePage> {
+  const words = input.search.toLowerCase().split(/\s+/).filter((word) => word !== '');
+  const [first = ''] = [...words].sort((a, b) => b.length - a.length);
+  if (first.length < MIN_SEARCH_CHARS) {
+    throw new DeskError('invalid_input', `Type at least ${MIN_SEARCH_CHARS} characters to search.`);
+  }
+  const candidates = await db.requests.where('terms').startsWith(first).distinct().limit(SEARCH_LIMIT + 1).toArray();
+  const truncated = candidates.length > SEARCH_LIMIT;
+  const matches = candidates
+    .slice(0, SEARCH_LIMIT)
+    .filter((request) => input.view === 'all' || request.view === input.view)
+    .filter((request) => words.every((word) => request.terms.some((term) => term.startsWith(word))));
+  const { field, descending } = SORTS[input.sort];
+  matches.sort((a, b) => {
+    const order = a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return descending ? -order : order;
+  });
+  const offset = input.cursor === null ? 0 : decodeCursor(input.cursor, OffsetCursorSchema).offset;
+  const page = matches.slice(offset, offset + input.limit);
+  const nextOffset = offset + page.length;
+  return {
+    rows: page.map(toQueueRow),
+    nextCursor: nextOffset < matches.length ? encodeCursor({ offset: nextOffset }) : null,
+    total: matches.length,
+    truncated,
+  };
 }

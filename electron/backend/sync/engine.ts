@@ -1,29 +1,34 @@
 import type { Order } from '../../../shared/domain/order';
 import type { CancelRequest } from '../../../shared/domain/request';
-import { toInstant, type Clock } from '../../../shared/domain/time';
-import { viewOfState } from '../../../shared/domain/views';
+import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
 import { toErrorShape } from '../../../shared/errors';
-import type { SyncStatus } from '../../../shared/ipc/contract';
-import type { CacheDb, CachedRequest, SyncMark } from '../cache/db';
+import type { SyncProgress, SyncStatus } from '../../../shared/ipc/contract';
+import type { CacheDb, QuarantinedRow, SyncMark } from '../cache/db';
+import { searchTerms, toCachedRequest, type CachedRequest } from '../cache/records';
 import type { Logger } from '../log';
-import type { ListPage, ListParams, MarketplaceConnector } from '../marketplace/connector';
+import type { ListPage, ListParams, MarketplaceConnector, QuarantinedRecord } from '../marketplace/connector';
+import { backoffDelay } from '../marketplace/http-client';
+import type { ViewMove } from '../queue/counts';
+import { phaseOf } from '../../../shared/domain/order';
+
+export type Resource = 'orders' | 'requests';
 
 export interface SyncEngineDeps {
   db: CacheDb;
   connector: MarketplaceConnector;
   clock: Clock;
   log: Logger;
-  /** Called on every status change. */
+  /** Called on every status change (progress included). */
   onStatus: (status: SyncStatus) => void;
-  /** Called when cached records changed (after each batch of pages and at the end of a pass). */
-  onChanged: () => void;
+  /** Called after each committed page that changed requests, with how their views moved. */
+  onRequestsChanged: (moves: ViewMove[]) => void;
+  /** Minutes between scheduled passes. */
   intervalMs?: number;
   pageSize?: number;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  random?: () => number;
 }
-
-const RETRY_BASE_MS = 1_000;
-const RETRY_CAP_MS = 60_000;
-const PAGES_PER_CHANGE_EVENT = 10;
 
 interface VersionedRecord {
   id: string;
@@ -38,17 +43,28 @@ export function isNewer(incoming: VersionedRecord, cached: VersionedRecord | und
   return incoming.updatedAt > cached.updatedAt;
 }
 
+/** The largest (updatedAt, id) of a page: pages may arrive shuffled. */
+export function highWaterMark(items: readonly VersionedRecord[]): VersionedRecord | undefined {
+  let best: VersionedRecord | undefined;
+  for (const item of items) {
+    if (best === undefined || item.updatedAt > best.updatedAt || (item.updatedAt === best.updatedAt && item.id > best.id)) best = item;
+  }
+  return best;
+}
+
 /**
  * Pulls orders and requests from the marketplace into the cache, incrementally by the
- * (updatedAt, id) high-water mark, committing the mark with each page so a pass resumes.
+ * (updatedAt, id) high-water mark, committing the mark with each page so a pass resumes where it
+ * stopped. Retries a failed pass with backoff; runs on a schedule and on demand.
  */
 export class SyncEngine {
   private status: SyncStatus;
   private running: Promise<SyncStatus> | null = null;
+  private fullRequested = false;
   private cancelTimer: (() => void) | null = null;
   private failures = 0;
   private stopped = false;
-  private readonly intervalMs: number;
+  private intervalMs: number;
   private readonly pageSize: number;
 
   constructor(private readonly deps: SyncEngineDeps) {
@@ -60,6 +76,8 @@ export class SyncEngine {
       lastSyncAt: null,
       nextAttemptAt: null,
       message: null,
+      progress: null,
+      quarantined: 0,
     };
   }
 
@@ -70,8 +88,8 @@ export class SyncEngine {
   /** Restores the last sync time from the cache and starts the first pass. */
   async start(): Promise<void> {
     const marks = await this.deps.db.syncMarks.toArray();
-    const lastSyncAt = marks.map((mark) => mark.lastSyncAt).filter((at) => at !== null).sort().at(0) ?? null;
-    this.setStatus({ lastSyncAt });
+    const times = marks.map((mark) => mark.lastSyncAt).filter((at): at is string => at !== null).sort();
+    this.setStatus({ lastSyncAt: times[0] ?? null, quarantined: await this.deps.db.quarantine.count() });
     this.schedule(0);
   }
 
@@ -81,10 +99,22 @@ export class SyncEngine {
     this.cancelTimer = null;
   }
 
-  /** Runs a pass now (or joins the one running) and answers the status after it. */
-  syncNow(): Promise<SyncStatus> {
+  /** Changes the schedule; the next pass moves accordingly. */
+  setInterval(intervalMs: number): void {
+    this.intervalMs = intervalMs;
+    if (this.running === null && this.status.state === 'idle') this.schedule(intervalMs);
+  }
+
+  /**
+   * Runs a pass now (or joins the one running) and answers the status after it. `full` starts
+   * over from the beginning of the marketplace's feed, re-reading everything.
+   */
+  async syncNow(options: { full?: boolean } = {}): Promise<SyncStatus> {
+    if (options.full) this.fullRequested = true;
     this.cancelTimer?.();
     this.cancelTimer = null;
+    // A full resync asked for during a pass runs right after it.
+    if (this.running !== null && options.full) await this.running;
     return this.runPass();
   }
 
@@ -112,27 +142,31 @@ export class SyncEngine {
   }
 
   private async pass(): Promise<SyncStatus> {
-    this.setStatus({ state: 'syncing', nextAttemptAt: null });
+    const { db } = this.deps;
+    this.setStatus({ state: 'syncing', nextAttemptAt: null, progress: null });
     try {
-      // Orders first, so a request's order is there when the request shows in the queue.
+      if (this.fullRequested) {
+        this.fullRequested = false;
+        await db.syncMarks.toCollection().modify({ since: null, cursor: null });
+      }
+      // Orders first, so a request's buyer and phase are there when the request arrives.
       await this.pull('orders', (params) => this.deps.connector.listOrders(params), (items) => this.applyOrders(items));
       await this.pull('requests', (params) => this.deps.connector.listRequests(params), (items) => this.applyRequests(items));
       this.failures = 0;
       const lastSyncAt = toInstant(this.deps.clock.now());
-      await this.deps.db.syncMarks.toCollection().modify({ lastSyncAt });
-      this.setStatus({ state: 'idle', lastSyncAt, message: null, nextAttemptAt: this.nextAt(this.intervalMs) });
+      await db.syncMarks.toCollection().modify({ lastSyncAt });
+      this.setStatus({ state: 'idle', lastSyncAt, message: null, progress: null, nextAttemptAt: this.at(this.intervalMs) });
       this.schedule(this.intervalMs);
     } catch (error) {
       this.failures += 1;
       const shape = toErrorShape(error);
-      // Full jitter: spread retries so many clients do not hammer the marketplace together.
-      const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures, 16));
-      const delay = Math.round(Math.random() * ceiling) + RETRY_BASE_MS;
-      this.deps.log.warn(`sync failed (${shape.code}): ${shape.message}; retrying in ${delay} ms`);
+      const delay = 1_000 + backoffDelay(this.failures, this.deps.retryBaseMs ?? 2_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random ?? Math.random);
+      this.deps.log.warn(`sync failed (${shape.code}): ${shape.message}; retrying in ${Math.round(delay / 1000)} s`);
       this.setStatus({
         state: shape.code === 'marketplace_unreachable' ? 'unreachable' : 'error',
         message: shape.message,
-        nextAttemptAt: this.nextAt(delay),
+        progress: null,
+        nextAttemptAt: this.at(delay),
       });
       this.schedule(delay);
     }
@@ -140,62 +174,109 @@ export class SyncEngine {
   }
 
   private async pull<T extends VersionedRecord>(
-    resource: 'orders' | 'requests',
+    resource: Resource,
     fetchPage: (params: ListParams) => Promise<ListPage<T>>,
-    apply: (items: T[]) => Promise<number>,
+    apply: (items: T[]) => Promise<ViewMove[]>,
   ): Promise<void> {
-    const { db } = this.deps;
+    const { db, clock } = this.deps;
     let mark: SyncMark = (await db.syncMarks.get(resource)) ?? { resource, since: null, cursor: null, lastSyncAt: null };
-    let pages = 0;
-    let changedSinceEvent = 0;
+    const startedAt = clock.now();
+    const progress: SyncProgress = { resource, pages: 0, items: 0, itemsPerSecond: 0, etaSeconds: null };
+    let feedStart: number | null = null;
+    let highest: VersionedRecord | undefined;
     for (;;) {
       if (this.stopped) return;
       const page = await fetchPage({ updatedSince: mark.since, cursor: mark.cursor, limit: this.pageSize });
-      for (const record of page.quarantined) {
-        this.deps.log.warn(`quarantined ${record.resource} ${record.id ?? '(no id)'}: ${record.reason}`);
-      }
-      const last = page.items.at(-1);
+      const top = highWaterMark(page.items);
+      if (top !== undefined && (highest === undefined || highWaterMark([highest, top]) === top)) highest = top;
       const nextMark: SyncMark = {
         ...mark,
         cursor: page.nextCursor,
-        since: page.nextCursor === null && last !== undefined ? last.updatedAt : mark.since,
+        since: page.nextCursor === null && highest !== undefined ? highest.updatedAt : mark.since,
       };
       // The page and the mark commit together: a crash resumes at the first page not applied.
-      const changed = await db.transaction('rw', [db.orders, db.requests, db.syncMarks], async () => {
-        const count = await apply(page.items);
+      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine], async () => {
+        const applied = await apply(page.items);
+        if (page.quarantined.length > 0) await db.quarantine.bulkAdd(page.quarantined.map((record) => this.quarantineRow(record)));
         await db.syncMarks.put(nextMark);
-        return count;
+        return applied;
       });
       mark = nextMark;
-      pages += 1;
-      changedSinceEvent += changed;
-      if (changedSinceEvent > 0 && (page.nextCursor === null || pages % PAGES_PER_CHANGE_EVENT === 0)) {
-        changedSinceEvent = 0;
-        this.deps.onChanged();
+      for (const record of page.quarantined) {
+        this.deps.log.warn(`quarantined ${record.resource} ${record.id ?? '(no id)'}: ${record.reason.slice(0, 200)}`);
       }
+      if (moves.length > 0) this.deps.onRequestsChanged(moves);
+
+      progress.pages += 1;
+      progress.items += page.items.length;
+      const elapsed = (clock.now() - startedAt) / 1000;
+      progress.itemsPerSecond = elapsed > 0 ? Math.round(progress.items / elapsed) : 0;
+      if (top !== undefined) {
+        feedStart ??= instantMs(page.items.reduce((min, item) => (item.updatedAt < min ? item.updatedAt : min), top.updatedAt));
+        const span = clock.now() - feedStart;
+        const done = instantMs(highest?.updatedAt ?? top.updatedAt) - feedStart;
+        progress.etaSeconds = span > 0 && done > 0 && elapsed > 0 ? Math.max(0, Math.round((elapsed * (span - done)) / done)) : null;
+      }
+      this.setStatus({
+        progress: { ...progress },
+        quarantined: this.status.quarantined + page.quarantined.length,
+      });
       if (page.nextCursor === null) return;
     }
   }
 
-  private async applyOrders(items: Order[]): Promise<number> {
+  private quarantineRow(record: QuarantinedRecord): QuarantinedRow {
+    return {
+      resource: record.resource,
+      recordId: record.id ?? '',
+      reason: record.reason,
+      excerpt: record.excerpt,
+      receivedAt: toInstant(this.deps.clock.now()),
+    };
+  }
+
+  /** Newer orders win; their requests take the buyer, phase and SKUs they show. */
+  private async applyOrders(items: Order[]): Promise<ViewMove[]> {
     const { db } = this.deps;
     const cached = await db.orders.bulkGet(items.map((order) => order.id));
-    const newer = items.filter((order, index) => isNewer(order, cached[index]));
-    await db.orders.bulkPut(newer);
-    return newer.length;
+    const newer = new Map<string, Order>();
+    items.forEach((order, index) => {
+      const known = newer.get(order.id) ?? cached[index];
+      if (isNewer(order, known)) newer.set(order.id, order);
+    });
+    if (newer.size === 0) return [];
+    await db.orders.bulkPut([...newer.values()]);
+    const affected = await db.requests.where('orderId').anyOf([...newer.keys()]).toArray();
+    if (affected.length > 0) {
+      await db.requests.bulkPut(
+        affected.map((request): CachedRequest => {
+          const order = newer.get(request.orderId);
+          if (order === undefined) return request;
+          return { ...request, buyerName: order.buyer.name, buyerCountry: order.buyer.country, phase: phaseOf(order), terms: searchTerms(request, order) };
+        }),
+      );
+    }
+    return [];
   }
 
-  private async applyRequests(items: CancelRequest[]): Promise<number> {
+  private async applyRequests(items: CancelRequest[]): Promise<ViewMove[]> {
     const { db } = this.deps;
     const cached = await db.requests.bulkGet(items.map((request) => request.id));
-    const newer: CachedRequest[] = items
-      .filter((request, index) => isNewer(request, cached[index]))
-      .map((request) => ({ ...request, view: viewOfState(request.state) }));
-    await db.requests.bulkPut(newer);
-    return newer.length;
+    const newer = new Map<string, { request: CancelRequest; before: CachedRequest | undefined }>();
+    items.forEach((request, index) => {
+      const seen = newer.get(request.id);
+      const known = seen?.request ?? cached[index];
+      if (isNewer(request, known)) newer.set(request.id, { request, before: seen?.before ?? cached[index] });
+    });
+    if (newer.size === 0) return [];
+    const entries = [...newer.values()];
+    const orders = await db.orders.bulkGet(entries.map(({ request }) => request.orderId));
+    const rows = entries.map(({ request }, index) => toCachedRequest(request, orders[index]));
+    await db.requests.bulkPut(rows);
+    return rows.map((row, index) => ({ before: entries[index]?.before?.view, after: row.view }));
   }
 
-  private nextAt(delayMs: number): string {
+  private at(delayMs: number): string {
     return toInstant(this.deps.clock.now() + delayMs);
   }
 

@@ -38,9 +38,9 @@ describe('the queue screen', () => {
       row({ requestId: 'r-2', orderId: 'o-2', buyerName: '<img src=x onerror=alert(1)>', amount: { amountMinor: 1234567, currency: 'KWD' } }),
     ];
     const desk = createFakeDesk({
-      page: { rows, nextCursor: null, total: 2 },
+      page: { rows, nextCursor: null, total: 2, truncated: false },
       counts,
-      status: { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null },
+      status: { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null, progress: null, quarantined: 0 },
     });
     setDesk(desk.api);
     const wrapper = mount(App);
@@ -58,15 +58,15 @@ describe('the queue screen', () => {
 
   it('says when the marketplace is unreachable, and follows status events', async () => {
     const desk = createFakeDesk({
-      page: { rows: [], nextCursor: null, total: 0 },
+      page: { rows: [], nextCursor: null, total: 0, truncated: false },
       counts,
-      status: { state: 'syncing', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null },
+      status: { state: 'syncing', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null, progress: null, quarantined: 0 },
     });
     setDesk(desk.api);
     const wrapper = mount(App);
     await flushPromises();
     expect(wrapper.find('.status-bar').text()).toContain('Syncing');
-    desk.emit('sync.status', { state: 'unreachable', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: 'down' });
+    desk.emit('sync.status', { state: 'unreachable', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: 'down', progress: null, quarantined: 0 });
     await flushPromises();
     expect(wrapper.find('.status-bar').attributes('data-sync-state')).toBe('unreachable');
     expect(wrapper.find('.status-bar').text()).toContain('Marketplace unreachable');
@@ -75,9 +75,9 @@ describe('the queue screen', () => {
 
   it('switching view asks the backend for that view', async () => {
     const desk = createFakeDesk({
-      page: { rows: [row({})], nextCursor: null, total: 1 },
+      page: { rows: [row({})], nextCursor: null, total: 1, truncated: false },
       counts,
-      status: { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null },
+      status: { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null, progress: null, quarantined: 0 },
     });
     setDesk(desk.api);
     const wrapper = mount(App);

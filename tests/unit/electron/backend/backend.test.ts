@@ -26,7 +26,7 @@ async function readWholeView(backend: Backend, view: 'all' | 'needs_reply', limi
   const rows: QueueRow[] = [];
   let cursor: string | null = null;
   do {
-    const page: QueuePage = await backend.handle('queue.list', { view, sort: 'time_left', limit, cursor });
+    const page: QueuePage = await backend.handle('queue.list', { view, sort: 'time_left', limit, cursor, search: '' });
     rows.push(...page.rows);
     cursor = page.nextCursor;
   } while (cursor !== null);
@@ -47,7 +47,7 @@ describe('backend: a first sync pass into the cache and the queue over the contr
   it('caches every request the marketplace serves, and pages each view exactly once in time-left order', async () => {
     const backend = backendOn(simulator.url, simulator.token);
     await backend.start();
-    const status = await backend.handle('sync.now', {});
+    const status = await backend.handle('sync.now', { full: false });
     expect(status.state).toBe('idle');
     expect(status.lastSyncAt).not.toBeNull();
 
@@ -70,8 +70,8 @@ describe('backend: a first sync pass into the cache and the queue over the contr
   it('fills each row with the buyer from the order', async () => {
     const backend = backendOn(simulator.url, simulator.token);
     await backend.start();
-    await backend.handle('sync.now', {});
-    const page = await backend.handle('queue.list', { view: 'all', sort: 'requested_at', limit: 10, cursor: null });
+    await backend.handle('sync.now', { full: false });
+    const page = await backend.handle('queue.list', { view: 'all', sort: 'requested_at', limit: 10, cursor: null, search: '' });
     expect(page.rows).toHaveLength(10);
     for (const row of page.rows) expect(row.buyerName.length).toBeGreaterThan(0);
     const requestedAt = page.rows.map((row) => row.requestedAt);
@@ -81,16 +81,16 @@ describe('backend: a first sync pass into the cache and the queue over the contr
   it('a second pass fetches only what changed and keeps the cache identical', async () => {
     const backend = backendOn(simulator.url, simulator.token);
     await backend.start();
-    await backend.handle('sync.now', {});
+    await backend.handle('sync.now', { full: false });
     const before = await readWholeView(backend, 'all', 200);
-    await backend.handle('sync.now', {});
+    await backend.handle('sync.now', { full: false });
     expect(await readWholeView(backend, 'all', 200)).toEqual(before);
   });
 
   it('refuses a cursor it did not issue, with a clear error', async () => {
     const backend = backendOn(simulator.url, simulator.token);
     await backend.start();
-    await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: 'not-a-cursor' })).rejects.toMatchObject({
+    await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: 'not-a-cursor', search: '' })).rejects.toMatchObject({
       code: 'invalid_input',
     });
   });
@@ -98,7 +98,7 @@ describe('backend: a first sync pass into the cache and the queue over the contr
   it('with the marketplace down, opens on the cache and reports it unreachable with a retry time', async () => {
     const first = backendOn(simulator.url, simulator.token);
     await first.start();
-    await first.handle('sync.now', {});
+    await first.handle('sync.now', { full: false });
     const cached = await readWholeView(first, 'all', 200);
     await first.close();
     open.splice(open.indexOf(first), 1);
@@ -109,7 +109,7 @@ describe('backend: a first sync pass into the cache and the queue over the contr
     const second = backendOn(deadUrl, 'whatever');
     await second.start();
     expect(await readWholeView(second, 'all', 200)).toEqual(cached);
-    const status = await second.handle('sync.now', {});
+    const status = await second.handle('sync.now', { full: false });
     expect(status.state).toBe('unreachable');
     expect(status.message).toContain(deadUrl);
     expect(status.nextAttemptAt).not.toBeNull();
@@ -119,7 +119,7 @@ describe('backend: a first sync pass into the cache and the queue over the contr
     await writeFile(snapshotPath(dataDir), '{"format":1,"orders":[{"id":', 'utf8');
     const backend = backendOn(simulator.url, simulator.token);
     await backend.start();
-    await backend.handle('sync.now', {});
+    await backend.handle('sync.now', { full: false });
     await backend.close();
     open.splice(open.indexOf(backend), 1);
     const files = await readdir(dataDir);

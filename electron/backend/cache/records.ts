@@ -1,0 +1,57 @@
+import { phaseOf, type Order, type Phase } from '../../../shared/domain/order';
+import type { CancelRequest } from '../../../shared/domain/request';
+import { viewOfState, type StateViewId } from '../../../shared/domain/views';
+import { currencyExponent, type Money } from '../../../shared/money';
+
+/**
+ * A request as cached: the marketplace's record plus what the queue needs from its order, so a
+ * queue page reads one table (and restart can serve the queue before orders are loaded).
+ */
+export interface CachedRequest extends CancelRequest {
+  view: StateViewId;
+  buyerName: string;
+  buyerCountry: string;
+  /** From the order's status; null until the order is synced. */
+  phase: Phase | null;
+  /** Sort key for "amount": the requested amount in 1/10,000 of a major unit (nominal, no FX). */
+  amountKey: number;
+  /** Lower-case search terms: order id, request id, buyer name (whole and by word), SKUs. */
+  terms: string[];
+}
+
+const SORT_KEY_DECIMALS = 4;
+
+/** Nominal size of an amount, comparable across currencies by face value (not by exchange rate). */
+export function amountSortKey(money: Money): number {
+  return money.amountMinor * 10 ** (SORT_KEY_DECIMALS - currencyExponent(money.currency));
+}
+
+/** Search terms, lower-cased and de-duplicated; long names are capped so the index stays small. */
+export function searchTerms(request: Pick<CancelRequest, 'id' | 'orderId'>, order: Order | undefined): string[] {
+  const terms = new Set<string>([request.orderId.toLowerCase(), request.id.toLowerCase()]);
+  if (order !== undefined) {
+    const name = order.buyer.name.toLowerCase().trim().slice(0, 100);
+    if (name !== '') terms.add(name);
+    for (const word of name.split(/\s+/)) if (word.length > 1) terms.add(word);
+    for (const line of order.lines) terms.add(line.sku.toLowerCase());
+  }
+  return [...terms];
+}
+
+export function toCachedRequest(request: CancelRequest, order: Order | undefined): CachedRequest {
+  return {
+    ...request,
+    view: viewOfState(request.state),
+    buyerName: order?.buyer.name ?? '',
+    buyerCountry: order?.buyer.country ?? '',
+    phase: order === undefined ? null : phaseOf(order),
+    amountKey: amountSortKey(request.requestedAmount),
+    terms: searchTerms(request, order),
+  };
+}
+
+/** The marketplace's record, without what the cache added. */
+export function toRemoteRequest(cached: CachedRequest): CancelRequest {
+  const { view: _view, buyerName: _buyerName, buyerCountry: _buyerCountry, phase: _phase, amountKey: _amountKey, terms: _terms, ...request } = cached;
+  return request;
+}
