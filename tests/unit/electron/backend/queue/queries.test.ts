@@ -1,0 +1,111 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackend, type Backend } from '../../../../../electron/backend';
+import { amountSortKey, type CachedRequest } from '../../../../../electron/backend/cache/records';
+import { silentLogger } from '../../../../../electron/backend/log';
+import { systemClock } from '../../../../../electron/backend/system-clock';
+import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
+import { VIEW_IDS, type ViewId } from '../../../../../shared/domain/views';
+import type { QueueRow, QueueSort } from '../../../../../shared/ipc/contract';
+
+let simulator: Simulator;
+let backend: Backend;
+let all: CachedRequest[];
+
+beforeAll(async () => {
+  simulator = await createSimulator({ seed: 4, orders: 800, buyers: { active: false } });
+  backend = createBackend({
+    dataDir: await mkdtemp(join(tmpdir(), 'desk-queue-')),
+    marketplace: { baseUrl: simulator.url, token: simulator.token },
+    clock: systemClock,
+    log: silentLogger,
+    syncIntervalMs: 3_600_000,
+  });
+  await backend.start();
+  await backend.handle('sync.now', { full: false });
+  all = await backend.db.requests.toArray();
+});
+
+afterAll(async () => {
+  await backend.close();
+  await simulator.close();
+});
+
+async function readAll(view: ViewId, sort: QueueSort, limit: number, search = ''): Promise<QueueRow[]> {
+  const rows: QueueRow[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 1000; pages += 1) {
+    const page = await backend.handle('queue.list', { view, sort, limit, cursor, search });
+    rows.push(...page.rows);
+    cursor = page.nextCursor;
+    if (cursor === null) break;
+  }
+  return rows;
+}
+
+function compare(sort: QueueSort): (a: CachedRequest, b: CachedRequest) => number {
+  const id = (a: CachedRequest, b: CachedRequest): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  switch (sort) {
+    case 'time_left':
+      return (a, b) => (a.respondBy < b.respondBy ? -1 : a.respondBy > b.respondBy ? 1 : id(a, b));
+    case 'requested_at':
+      return (a, b) => (a.requestedAt < b.requestedAt ? -1 : a.requestedAt > b.requestedAt ? 1 : id(a, b));
+    case 'amount':
+      return (a, b) => (a.amountKey !== b.amountKey ? b.amountKey - a.amountKey : -id(a, b));
+  }
+}
+
+describe('queue queries', () => {
+  const sorts: QueueSort[] = ['time_left', 'amount', 'requested_at'];
+  const views = VIEW_IDS.filter((view) => view !== 'conflicts');
+
+  it.each(views.flatMap((view) => sorts.map((sort) => [view, sort] as const)))(
+    'view %s sorted by %s pages through every request exactly once, in order',
+    async (view, sort) => {
+      const expected = all.filter((request) => view === 'all' || request.view === view).sort(compare(sort));
+      const rows = await readAll(view, sort, 23);
+      expect(rows.map((row) => row.requestId)).toEqual(expected.map((request) => request.id));
+      const first = await backend.handle('queue.list', { view, sort, limit: 5, cursor: null, search: '' });
+      expect(first.total).toBe(expected.length);
+    },
+  );
+
+  it('counts every view, and the state views add up to all', async () => {
+    const counts = await backend.handle('queue.counts', {});
+    for (const view of views) {
+      expect(counts[view]).toBe(all.filter((request) => view === 'all' || request.view === view).length);
+    }
+    expect(counts.conflicts).toBe(0);
+  });
+
+  it('finds a request by order id, by buyer name and by SKU, within the view', async () => {
+    const target = all.find((request) => request.view === 'needs_reply' && request.buyerName.length > 3);
+    if (target === undefined) throw new Error('no open request with a buyer');
+    const byOrder = await readAll('all', 'time_left', 50, target.orderId.toUpperCase());
+    expect(byOrder.map((row) => row.requestId)).toContain(target.id);
+
+    const firstName = target.buyerName.split(/\s+/)[0] ?? '';
+    const byName = await readAll('needs_reply', 'time_left', 50, firstName.toLowerCase());
+    expect(byName.map((row) => row.requestId)).toContain(target.id);
+    for (const row of byName) expect(row.buyerName.toLowerCase()).toContain(firstName.toLowerCase());
+    expect(byName.every((row) => all.find((request) => request.id === row.requestId)?.view === 'needs_reply')).toBe(true);
+
+    const order = await backend.db.orders.get(target.orderId);
+    const sku = order?.lines[0]?.sku ?? '';
+    const bySku = await readAll('all', 'amount', 10, sku);
+    expect(bySku.map((row) => row.requestId)).toContain(target.id);
+  });
+
+  it('refuses a one-letter search and a cursor from elsewhere with clear errors', async () => {
+    await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: null, search: 'a' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(backend.handle('queue.list', { view: 'all', sort: 'amount', limit: 5, cursor: 'eyJ4Ijox', search: '' })).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('sorts amounts by face value across currencies (JPY 0 decimals, KWD 3)', () => {
+    expect(amountSortKey({ amountMinor: 1_999, currency: 'USD' })).toBe(199_900);
+    expect(amountSortKey({ amountMinor: 1_999, currency: 'JPY' })).toBe(19_990_000);
+    expect(amountSortKey({ amountMinor: 1_999, currency: 'KWD' })).toBe(19_990);
+  });
+});

@@ -1,0 +1,90 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackend, type Backend } from '../../../../../electron/backend';
+import { toRemoteRequest } from '../../../../../electron/backend/cache/records';
+import { silentLogger } from '../../../../../electron/backend/log';
+import { systemClock } from '../../../../../electron/backend/system-clock';
+import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
+import type { SyncStatus } from '../../../../../shared/ipc/contract';
+
+const opened: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const item of opened.splice(0).reverse()) await item.close();
+});
+
+async function backendFor(simulator: Simulator): Promise<Backend> {
+  const backend = createBackend({
+    dataDir: await mkdtemp(join(tmpdir(), 'desk-sync-')),
+    marketplace: { baseUrl: simulator.url, token: simulator.token },
+    clock: systemClock,
+    log: silentLogger,
+    syncIntervalMs: 3_600_000,
+    http: { retryBaseMs: 2, retryCapMs: 20, maxAttempts: 12, requestsPerSecond: 10_000, burst: 10_000 },
+    syncRetry: { baseMs: 1, capMs: 5 },
+  });
+  opened.push(backend);
+  await backend.start();
+  return backend;
+}
+
+/** Sync until a pass ends idle (a pass may still fail now and then under heavy faults). */
+async function syncUntilIdle(backend: Backend, full = false): Promise<SyncStatus> {
+  let status = await backend.handle('sync.now', { full });
+  for (let attempt = 0; attempt < 20 && status.state !== 'idle'; attempt += 1) {
+    status = await backend.handle('sync.now', { full: false });
+  }
+  return status;
+}
+
+/** The cache and the marketplace, record for record. */
+async function expectSameState(backend: Backend, simulator: Simulator): Promise<void> {
+  const cachedOrders = await backend.db.orders.orderBy('id').toArray();
+  const cachedRequests = (await backend.db.requests.orderBy('id').toArray()).map(toRemoteRequest);
+  const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  expect(cachedOrders).toEqual(simulator.state.orders.list().sort(byId));
+  expect(cachedRequests).toEqual(simulator.state.requests.list().sort(byId));
+}
+
+describe('sync under a hostile network', () => {
+  it('converges to the marketplace exactly under 20% errors, 429s, drops, latency, duplicated and shuffled pages', async () => {
+    const simulator = await createSimulator({
+      seed: 21,
+      orders: 1_500,
+      buyers: { active: false },
+      faults: { errorRate: 0.2, rate429: 0.1, retryAfterSeconds: 0, dropRate: 0.05, latencyMs: 1, duplicateRate: 0.2, reorderRate: 0.2 },
+    });
+    opened.push(simulator);
+    const backend = await backendFor(simulator);
+
+    expect((await syncUntilIdle(backend)).state).toBe('idle');
+    await expectSameState(backend, simulator);
+    const counts = await backend.handle('queue.counts', {});
+    expect(counts.all).toBe(simulator.state.requests.size);
+
+    // Time passes at the marketplace: deadlines fall, buyers act. An incremental pass catches up.
+    simulator.marketplace.advance(30 * 3_600_000);
+    expect((await syncUntilIdle(backend)).state).toBe('idle');
+    await expectSameState(backend, simulator);
+    expect((await backend.handle('queue.counts', {})).all).toBe(simulator.state.requests.size);
+  }, 120_000);
+
+  it('a full resync on demand re-reads everything and ends in the same state', async () => {
+    const simulator = await createSimulator({ seed: 22, orders: 300, buyers: { active: false } });
+    opened.push(simulator);
+    const backend = await backendFor(simulator);
+    await syncUntilIdle(backend);
+    const progressSeen: number[] = [];
+    backend.subscribe((event, payload) => {
+      if (event === 'sync.status') {
+        const status = payload as SyncStatus;
+        if (status.progress !== null) progressSeen.push(status.progress.items);
+      }
+    });
+    await syncUntilIdle(backend, true);
+    await expectSameState(backend, simulator);
+    // A full pass walks every order and request again, reporting progress page by page.
+    expect(Math.max(...progressSeen)).toBeGreaterThanOrEqual(simulator.state.requests.size);
+  });
+});
