@@ -1,5 +1,5 @@
 import { toBigIntInteger } from './arithmetic';
-import { MoneyError } from './errors';
+import { MoneyError, describeValue } from './errors';
 import { assertMoney, money, type Money } from './money';
 
 /** One share of an allocation by key: `key` names the share and breaks exact ties. */
@@ -23,6 +23,11 @@ interface Share {
  * (by code unit), then the earlier position; so equal inputs always give equal outputs, and
  * with keys the result does not depend on the order of the input at all.
  */
+/** Array.isArray without narrowing a typed list to any[] (the check guards callers outside TypeScript). */
+function isList(value: unknown): boolean {
+  return Array.isArray(value);
+}
+
 function allocateShares(total: Money, weights: readonly bigint[], keys: readonly string[] | null): Money[] {
   const checkedTotal = assertMoney(total);
   const negative = checkedTotal.amountMinor < 0;
@@ -60,7 +65,7 @@ function compareShares(a: Share, b: Share): number {
 }
 
 function checkWeights(weights: readonly (number | bigint)[]): bigint[] {
-  if (weights.length === 0) {
+  if (!isList(weights) || weights.length === 0) {
     throw new MoneyError('money.invalid_weights', 'Cannot split an amount across no shares.');
   }
   return weights.map((weight) => {
@@ -68,10 +73,10 @@ function checkWeights(weights: readonly (number | bigint)[]): bigint[] {
     try {
       value = toBigIntInteger(weight, 'A weight');
     } catch {
-      throw new MoneyError('money.invalid_weights', `A weight must be a whole number, not ${String(weight)}.`);
+      throw new MoneyError('money.invalid_weights', `A weight must be a whole number, not ${describeValue(weight)}.`);
     }
     if (value < 0n) {
-      throw new MoneyError('money.invalid_weights', `A weight cannot be negative (got ${String(weight)}).`);
+      throw new MoneyError('money.invalid_weights', `A weight cannot be negative (got ${describeValue(weight)}).`);
     }
     return value;
   });
@@ -90,7 +95,12 @@ export function allocate(total: Money, weights: readonly (number | bigint)[]): M
  * depend on the order of `entries`. Keys must be unique.
  */
 export function allocateByKey(total: Money, entries: readonly WeightedKey[]): Money[] {
-  const keys = entries.map((entry) => entry.key);
+  if (!isList(entries)) throw new MoneyError('money.invalid_weights', 'Cannot split an amount across no shares.');
+  const keys = entries.map((entry: unknown) => {
+    const key: unknown = typeof entry === 'object' && entry !== null ? (entry as { key?: unknown }).key : undefined;
+    if (typeof key !== 'string') throw new MoneyError('money.invalid_weights', `Each share needs a text key, not ${describeValue(key)}.`);
+    return key;
+  });
   const seen = new Set<string>();
   for (const key of keys) {
     if (seen.has(key)) {

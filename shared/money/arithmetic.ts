@@ -1,4 +1,4 @@
-import { MoneyError } from './errors';
+import { MoneyError, describeValue } from './errors';
 import { assertMoney, money, type Money } from './money';
 import { divideRounded, isRoundingMode, type RoundingMode } from './rounding';
 
@@ -84,7 +84,7 @@ export function isPositive(amount: Money): boolean {
 export function toBigIntInteger(value: number | bigint, what: string): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new MoneyError('money.invalid_ratio', `${what} must be a whole number, not ${String(value)}.`);
+    throw new MoneyError('money.invalid_ratio', `${what} must be a whole number, not ${describeValue(value)}.`);
   }
   return BigInt(value);
 }
@@ -106,11 +106,11 @@ export function multiplyByRatio(
   if (bottom <= 0n || top < 0n) {
     throw new MoneyError(
       'money.invalid_ratio',
-      `Cannot multiply by ${String(numerator)}/${String(denominator)}: the ratio must be zero or more with a positive denominator.`,
+      `Cannot multiply by ${describeValue(numerator)}/${describeValue(denominator)}: the ratio must be zero or more with a positive denominator.`,
     );
   }
   if (!isRoundingMode(rounding)) {
-    throw new MoneyError('money.invalid_rounding', `"${String(rounding)}" is not a rounding mode.`);
+    throw new MoneyError('money.invalid_rounding', `${describeValue(rounding)} is not a rounding mode.`);
   }
   const product = divideRounded(BigInt(checked.amountMinor) * top, bottom, rounding);
   return money(product, checked.currency);

@@ -1,4 +1,4 @@
-import { MoneyError } from './errors';
+import { MoneyError, describeValue } from './errors';
 import { assertMoney, currencyExponent, money, type Money } from './money';
 import { divideRounded, isRoundingMode, type RoundingMode } from './rounding';
 
@@ -24,10 +24,10 @@ const MACHINE_DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$|^([+-]?)\
 export function fromDecimal(value: string | number, currency: string, rounding: RoundingMode): Money {
   const exponent = currencyExponent(currency);
   if (!isRoundingMode(rounding)) {
-    throw new MoneyError('money.invalid_rounding', `"${String(rounding)}" is not a rounding mode.`);
+    throw new MoneyError('money.invalid_rounding', `${describeValue(rounding)} is not a rounding mode.`);
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new MoneyError('money.not_a_number', `An amount in ${currency} must be a finite number, not ${String(value)}.`);
+  if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') {
+    throw new MoneyError('money.not_a_number', `An amount in ${currency} must be a finite number or a decimal text, not ${describeValue(value)}.`);
   }
   const text = typeof value === 'number' ? String(value) : value.trim();
   const match = MACHINE_DECIMAL.exec(text);

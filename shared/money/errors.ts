@@ -24,3 +24,27 @@ export class MoneyError extends DeskError {
     super(code, message);
   }
 }
+
+/**
+ * A value for an error message, whatever it is: primitives as text, anything else by its kind.
+ * Never throws (String() throws on `{ toString: 0 }` or a symbol in a template).
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    case 'object':
+      return value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object';
+    default:
+      return 'an unknown value';
+  }
+}

@@ -9,7 +9,7 @@ export {
   WITHDRAWN_CURRENCY_EXPONENTS,
   isActiveCurrency,
 } from './currencies';
-export { MONEY_ERROR_CODES, MoneyError, type MoneyErrorCode } from './errors';
+export { MONEY_ERROR_CODES, MoneyError, describeValue, type MoneyErrorCode } from './errors';
 export {
   AmountMinorSchema,
   CurrencyCodeSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CURRENCY_EXPONENTS } from './currencies';
-import { MoneyError } from './errors';
+import { MoneyError, describeValue } from './errors';
 
 /** An amount of money in integer minor units of an ISO 4217 currency. */
 export interface Money {
@@ -10,16 +10,16 @@ export interface Money {
 
 /** True for an ISO 4217 code money can hold (active, or recently withdrawn). */
 export function isCurrencyCode(code: string): boolean {
-  return Object.hasOwn(CURRENCY_EXPONENTS, code);
+  return typeof code === 'string' && Object.hasOwn(CURRENCY_EXPONENTS, code);
 }
 
 /** Minor-unit exponent of a currency (USD 2, JPY 0, KWD 3); `money.unknown_currency` otherwise. */
 export function currencyExponent(code: string): number {
-  const exponent = Object.hasOwn(CURRENCY_EXPONENTS, code) ? CURRENCY_EXPONENTS[code] : undefined;
+  const exponent = isCurrencyCode(code) ? CURRENCY_EXPONENTS[code] : undefined;
   if (exponent === undefined) {
     throw new MoneyError(
       'money.unknown_currency',
-      `"${String(code)}" is not an ISO 4217 currency code Cancel Desk knows.`,
+      `${describeValue(code)} is not an ISO 4217 currency code Cancel Desk knows.`,
     );
   }
   return exponent;
@@ -54,13 +54,13 @@ export function checkAmountMinor(
   if (typeof amountMinor !== 'number' || Number.isNaN(amountMinor) || !Number.isFinite(amountMinor)) {
     throw new MoneyError(
       'money.not_a_number',
-      `An amount in ${currency} must be a number of minor units, not ${String(amountMinor)}.`,
+      `An amount in ${currency} must be a number of minor units, not ${describeValue(amountMinor)}.`,
     );
   }
   if (!Number.isInteger(amountMinor)) {
     throw new MoneyError(
       'money.not_integer',
-      `An amount in ${currency} must be a whole number of minor units, not ${String(amountMinor)}.`,
+      `An amount in ${currency} must be a whole number of minor units, not ${describeValue(amountMinor)}.`,
     );
   }
   if (!Number.isSafeInteger(amountMinor)) throw unsafe(currency);

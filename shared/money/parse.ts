@@ -1,4 +1,4 @@
-import { MoneyError } from './errors';
+import { MoneyError, describeValue } from './errors';
 import { currencyExponent, money, type Money } from './money';
 
 /** What `parseMoney` answers: the amount, or a MoneyError whose message can be shown as is. */
@@ -90,7 +90,7 @@ export function parseMoney(
     symbols = localeSymbols(locale);
     markers = currencyMarkers(currency, locale);
   } catch {
-    return failure('money.invalid_locale', `"${String(locale)}" is not a locale Cancel Desk can read amounts in.`);
+    return failure('money.invalid_locale', `${describeValue(locale)} is not a locale Cancel Desk can read amounts in.`);
   }
   const typed = typeof input === 'string' ? input : '';
   let text = typed.normalize('NFKC').replace(BIDI_MARKS, '').trim();

@@ -95,3 +95,51 @@ describe('schemas', () => {
     expect(CurrencyCodeSchema.safeParse('BGN').success).toBe(true);
   });
 });
+
+describe('garbage in (property)', () => {
+  it('only ever throws MoneyError, whatever a JS caller passes', async () => {
+    const fc = (await import('fast-check')).default;
+    const { add, allocate, allocateByKey, fromDecimal, multiplyByRatio, parseMoney, formatMoney, toDecimalString, currencyExponent, isCurrencyCode } = await import('../../../../shared/money');
+    const calls: ((value: never) => unknown)[] = [
+      (value) => money(value, 'USD'),
+      (value) => money(1, value),
+      (value) => assertMoney(value),
+      (value) => add(value, money(1, 'USD')),
+      (value) => allocate(money(1, 'USD'), value),
+      (value) => allocate(money(1, 'USD'), [value]),
+      (value) => allocateByKey(money(1, 'USD'), value),
+      (value) => allocateByKey(money(1, 'USD'), [value]),
+      (value) => fromDecimal(value, 'USD', 'trunc'),
+      (value) => fromDecimal('1', 'USD', value),
+      (value) => multiplyByRatio(money(1, 'USD'), value, 1, 'trunc'),
+      (value) => formatMoney(value),
+      (value) => toDecimalString(value),
+      (value) => currencyExponent(value),
+      (value) => isCurrencyCode(value),
+      (value) => parseMoney(value, 'USD', 'en-US'),
+      (value) => parseMoney('1', 'USD', value),
+    ];
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.constant({ toString: 0 }), fc.constant(Symbol('x'))), (value) => {
+        for (const call of calls) {
+          try {
+            call(value as never);
+          } catch (error) {
+            expect(error).toBeInstanceOf(MoneyError);
+          }
+        }
+      }),
+    );
+  });
+
+  it('describes any value for a message without throwing', async () => {
+    const { describeValue } = await import('../../../../shared/money');
+    expect(describeValue('x'.repeat(50))).toBe(`"${'x'.repeat(40)}…"`);
+    expect(describeValue({ toString: 0 })).toBe('an object');
+    expect(describeValue([1])).toBe('a list');
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue(Symbol('s'))).toBe('a symbol');
+    expect(describeValue(() => 1)).toBe('a function');
+    expect(describeValue(12n)).toBe('12');
+  });
+});
