@@ -1,0 +1,132 @@
+/**
+ * The rules: every decision a seller makes goes through here, in the backend (to enforce) and in
+ * the renderer (to preview). Pure and deterministic: time comes in as `now` (epoch ms), nothing
+ * is read or written, and RULES_VERSION is recorded with every decision.
+ *
+ * Where things are: reasons.ts (buyer and refusal reasons), phase.ts (the three moments, reply
+ * deadlines), states.ts (the state machine, `transition`), refund.ts (`quoteRefund`),
+ * actions.ts (`allowedActions`, `planAction`), bulk.ts (`planBulk`), recommend.ts
+ * (`recommend`), policy.ts (the store policy), input.ts (malformed input), violations.ts (why no).
+ */
+export { RULES_VERSION } from './version';
+export {
+  RULE_VIOLATION_CODES,
+  type RuleResult,
+  type RuleViolation,
+  type RuleViolationCode,
+} from './violations';
+export {
+  RULES_INPUT_ERROR_CODES,
+  RulesInputError,
+  checkOrder,
+  checkRequest,
+  type InputIssue,
+  type RulesInputErrorCode,
+} from './input';
+export {
+  BUYER_REASON_CATALOGUE,
+  PROOF_USEFUL_REASONS,
+  REFUSAL_FIELD_LABELS,
+  REFUSAL_REASON_CATALOGUE,
+  SELLER_REFUSAL_REASONS,
+  SellerRefusalReasonSchema,
+  buyerReasonInfo,
+  refusalReasonInfo,
+  type BuyerReasonInfo,
+  type RefusalField,
+  type RefusalReasonInfo,
+  type SellerRefusalReason,
+} from './reasons';
+export {
+  DEFAULT_POLICY,
+  PolicySchema,
+  SHIPPING_AFTER_SHIPMENT,
+  highValueThreshold,
+  parsePolicy,
+  proofThreshold,
+  refundsShippingAfterShipment,
+  type Policy,
+  type PolicyInput,
+  type ShippingAfterShipment,
+} from './policy';
+export {
+  PHASES,
+  PHASE_LABELS,
+  PRE_SHIPMENT_AUTO_ACCEPT_MS,
+  phaseOf,
+  replyDeadlineMs,
+  slaStatus,
+  timeLeftMs,
+  type Phase,
+  type SlaStatus,
+} from './phase';
+export {
+  BuyerActionSchema,
+  PlatformActionSchema,
+  REQUEST_ACTION_TYPES,
+  RequestActionSchema,
+  SELLER_ACTION_TYPES,
+  STATE_EDGES,
+  SellerActionSchema,
+  TERMINAL_STATES,
+  TRANSITIONS,
+  isTerminal,
+  parseAction,
+  transition,
+  whoseTurn,
+  type Actor,
+  type BuyerAction,
+  type PlatformAction,
+  type RequestAction,
+  type RequestActionType,
+  type SellerAction,
+  type SellerActionType,
+  type Transition,
+  type TransitionRule,
+} from './states';
+export {
+  RefundSelectionSchema,
+  quoteRefund,
+  refundCap,
+  type RefundCap,
+  type RefundComponent,
+  type RefundQuote,
+  type RefundSelection,
+} from './refund';
+export {
+  allowedActions,
+  parseSellerAction,
+  planAction,
+  type AcceptOption,
+  type ActionOption,
+  type ActionPlan,
+  type EscalateOption,
+  type OfferOption,
+  type OfferRange,
+  type RefusalOption,
+  type RefuseOption,
+  type RequestProofOption,
+} from './actions';
+export {
+  BulkActionSchema,
+  planBulk,
+  type BulkAction,
+  type BulkItem,
+  type BulkParams,
+  type BulkPlan,
+  type BulkPlanItem,
+  type BulkSkipGroup,
+  type BulkTotal,
+} from './bulk';
+export {
+  HistoryEntrySchema,
+  RECOMMENDATION_REASON_CODES,
+  RISK_SIGNALS,
+  recommend,
+  type HistoryEntry,
+  type Recommendation,
+  type RecommendationReason,
+  type RecommendationReasonCode,
+  type RiskSignal,
+  type Urgency,
+} from './recommend';
