@@ -8,7 +8,7 @@ import { silentLogger } from '../../../../../electron/backend/log';
 import { systemClock } from '../../../../../electron/backend/system-clock';
 import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
 import { VIEW_IDS, type ViewId } from '../../../../../shared/domain/views';
-import type { QueueRow, QueueSort } from '../../../../../shared/ipc/contract';
+import type { QueuePage, QueueRow, QueueSort } from '../../../../../shared/ipc/contract';
 
 let simulator: Simulator;
 let backend: Backend;
@@ -37,7 +37,7 @@ async function readAll(view: ViewId, sort: QueueSort, limit: number, search = ''
   const rows: QueueRow[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 1000; pages += 1) {
-    const page = await backend.handle('queue.list', { view, sort, limit, cursor, search });
+    const page: QueuePage = await backend.handle('queue.list', { view, sort, limit, cursor, search });
     rows.push(...page.rows);
     cursor = page.nextCursor;
     if (cursor === null) break;
