@@ -1,24 +1,51 @@
 /**
- * `npm run bench` (not part of npm test): performance figures with same-run baselines.
- * Sizes: BENCH_ORDERS (comma list, default "10000,100000"), BENCH_RUNS (default 3).
+ * `npm run bench` (not part of npm test): the data layer's figures at 10k and 100k orders, each
+ * beside a baseline measured in the same run, printed as a table and written to
+ * bench-results.json (design.md §11). BENCH_ORDERS="10000,100000" and BENCH_RUNS=3 by default.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBackend } from '../../electron/backend';
+import { createBackend, type Backend } from '../../electron/backend';
 import { openCacheDb } from '../../electron/backend/cache/db';
+import { amountSortKey, toCachedRequest, type CachedRequest } from '../../electron/backend/cache/records';
 import { silentLogger } from '../../electron/backend/log';
 import { systemClock } from '../../electron/backend/system-clock';
 import type { Order } from '../../shared/domain/order';
-import { createSimulator } from '../../electron/simulator/server';
+import type { CancelRequest } from '../../shared/domain/request';
+import { VIEW_IDS, type StateViewId } from '../../shared/domain/views';
+import type { QueueSort } from '../../shared/ipc/contract';
 import { fetchAllFromMarketplace } from '../support/marketplace';
-import { figure, printTable, writeResults, type Figure } from './harness';
+import { figure, median, printTable, writeResults, type Figure } from './harness';
+import { startMarketplaceProcess, type MarketplaceProcess } from './marketplace-process';
 
 const SIZES = (process.env.BENCH_ORDERS ?? '10000,100000').split(',').map((size) => Number.parseInt(size, 10));
 const RUNS = Number.parseInt(process.env.BENCH_RUNS ?? '3', 10);
+const PAGE = 50;
+const SORTS: QueueSort[] = ['time_left', 'amount', 'requested_at'];
+const QUEUE_VIEWS = VIEW_IDS.filter((view) => view !== 'conflicts');
 
 function label(size: number): string {
   return size >= 1000 ? `${size / 1000}k` : String(size);
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function newBackend(marketplace: MarketplaceProcess, dataDir: string): Backend {
+  return createBackend({
+    dataDir,
+    marketplace: { baseUrl: marketplace.url, token: marketplace.token },
+    clock: systemClock,
+    log: silentLogger,
+    syncIntervalMs: 24 * 3_600_000,
+  });
 }
 
 /** Baseline: the bare Dexie write rate for the same orders, in chunks, no network, no checks. */
@@ -26,56 +53,144 @@ async function bareDexieRate(orders: readonly Order[]): Promise<number> {
   const db = openCacheDb(`bench-bare-${orders.length}`);
   await db.open();
   const started = performance.now();
-  for (let start = 0; start < orders.length; start += 1000) {
-    await db.orders.bulkPut(orders.slice(start, start + 1000));
-  }
+  for (let start = 0; start < orders.length; start += 1000) await db.orders.bulkPut(orders.slice(start, start + 1000));
   const seconds = (performance.now() - started) / 1000;
   db.close();
   return orders.length / seconds;
 }
 
-/** A full first sync from the local demo marketplace into an empty cache. */
-async function ingestRate(size: number): Promise<number> {
-  const simulator = await createSimulator({ seed: 42, orders: size });
-  const dataDir = await mkdtemp(join(tmpdir(), 'desk-bench-'));
-  const backend = createBackend({
-    dataDir,
-    marketplace: { baseUrl: simulator.url, token: simulator.token },
-    clock: systemClock,
-    log: silentLogger,
-    syncIntervalMs: 24 * 3_600_000,
-  });
+/** Baseline for a queue page: the same view and sort done by filter + sort over plain objects. */
+function plainQueuePage(rows: readonly CachedRequest[], view: string, sort: QueueSort): number {
+  const started = performance.now();
+  const field = sort === 'time_left' ? 'respondBy' : sort === 'amount' ? 'amountKey' : 'requestedAt';
+  const page = rows
+    .filter((row) => view === 'all' || row.view === view)
+    .sort((a, b) => (a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : a.id < b.id ? -1 : 1))
+    .slice(0, PAGE);
+  if (page.length > PAGE) throw new Error('unreachable');
+  return performance.now() - started;
+}
+
+async function measureSize(size: number, figures: Figure[]): Promise<void> {
+  const tag = label(size);
+  const marketplace = await startMarketplaceProcess(size);
   try {
-    await backend.start();
-    const started = performance.now();
-    await backend.handle('sync.now', { full: false });
-    const seconds = (performance.now() - started) / 1000;
-    return size / seconds;
-  } finally {
+    const orders = await fetchAllFromMarketplace<Order>(marketplace, 'orders');
+    const requests = await fetchAllFromMarketplace<CancelRequest>(marketplace, 'requests');
+    const ordersById = new Map(orders.map((order) => [order.id, order]));
+    const plainRows = requests.map((request) => toCachedRequest(request, ordersById.get(request.orderId)));
+
+    // Ingest: a full first sync into an empty cache, against the bare Dexie write rate.
+    const bare: number[] = [];
+    const ingest: number[] = [];
+    let dataDir = '';
+    let backend: Backend | null = null;
+    for (let run = 0; run < RUNS; run += 1) {
+      gc();
+      bare.push(await bareDexieRate(orders));
+      await backend?.close();
+      if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
+      dataDir = await mkdtemp(join(tmpdir(), 'desk-bench-'));
+      gc();
+      backend = newBackend(marketplace, dataDir);
+      await backend.start();
+      await backend.syncIdle();
+      const started = performance.now();
+      const status = await backend.handle('sync.now', { full: true });
+      if (status.state !== 'idle') throw new Error(`sync failed: ${status.message ?? status.state}`);
+      ingest.push(size / ((performance.now() - started) / 1000));
+    }
+    if (backend === null) throw new Error('no runs');
+    const bareFigure = figure(`dexie_bulk_write_orders_per_s@${tag}`, 'orders/s', bare);
+    figures.push(bareFigure, figure(`ingest_orders_per_s@${tag}`, 'orders/s', ingest, bareFigure));
+
+    // Queue pages: every view x sort, first page and 20 pages deep, against filter + sort in memory.
+    let worst: { name: string; samples: number[]; baseline: number[] } | null = null;
+    for (const view of QUEUE_VIEWS) {
+      for (const sort of SORTS) {
+        const samples: number[] = [];
+        const baseline: number[] = [];
+        for (let run = 0; run < RUNS; run += 1) {
+          let cursor: string | null = null;
+          for (let page = 0; page < 20; page += 1) {
+            const started = performance.now();
+            const result = await backend.handle('queue.list', { view, sort, limit: PAGE, cursor, search: '' });
+            samples.push(performance.now() - started);
+            cursor = result.nextCursor;
+            if (cursor === null) break;
+          }
+          baseline.push(plainQueuePage(plainRows, view, sort));
+        }
+        if (worst === null || percentile(samples, 95) > percentile(worst.samples, 95)) worst = { name: `${view}/${sort}`, samples, baseline };
+      }
+    }
+    if (worst !== null) {
+      const baseline = figure(`plain_filter_sort_page_ms@${tag}`, 'ms', worst.baseline);
+      figures.push(baseline, {
+        ...figure(`queue_page_p95_ms@${tag}`, 'ms', [percentile(worst.samples, 95)], baseline),
+        min: Math.round(Math.min(...worst.samples) * 100) / 100,
+        max: Math.round(Math.max(...worst.samples) * 100) / 100,
+        runs: worst.samples.length,
+      });
+      console.log(`worst view/sort at ${tag}: ${worst.name}`);
+    }
+
+    // View counts: kept in memory, against counting each view on its index.
+    const counts: number[] = [];
+    const indexCounts: number[] = [];
+    for (let run = 0; run < 50; run += 1) {
+      let started = performance.now();
+      await backend.handle('queue.counts', {});
+      counts.push(performance.now() - started);
+      if (run < RUNS) {
+        started = performance.now();
+        await Promise.all(QUEUE_VIEWS.filter((view): view is StateViewId => view !== 'all').map((view) => backend?.db.requests.where('view').equals(view).count()));
+        indexCounts.push(performance.now() - started);
+      }
+    }
+    const countBaseline = figure(`index_count_views_ms@${tag}`, 'ms', indexCounts);
+    figures.push(countBaseline, figure(`view_counts_ms@${tag}`, 'ms', counts, countBaseline));
+
+    // Restart: from a closed backend to the first queue page, and to everything loaded.
     await backend.close();
-    await simulator.close();
+    const toQueue: number[] = [];
+    const toFull: number[] = [];
+    const heap: number[] = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      gc();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const started = performance.now();
+      const restarted = newBackend(marketplace, dataDir);
+      await restarted.start();
+      await restarted.handle('queue.list', { view: 'needs_reply', sort: 'time_left', limit: PAGE, cursor: null, search: '' });
+      toQueue.push(performance.now() - started);
+      await restarted.whenFullyLoaded();
+      toFull.push(performance.now() - started);
+      await restarted.syncIdle();
+      gc();
+      heap.push((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024);
+      await restarted.close();
+    }
+    figures.push(
+      figure(`restart_to_queue_ms@${tag}`, 'ms', toQueue),
+      figure(`restart_full_ms@${tag}`, 'ms', toFull),
+      figure(`heap_mb@${tag}`, 'MB', heap),
+    );
     await rm(dataDir, { recursive: true, force: true });
+    console.log(`measured ${tag}: ${orders.length} orders, ${requests.length} requests (${plainRows.filter((row) => amountSortKey(row.requestedAmount) > 0).length} with an amount)`);
+  } finally {
+    await marketplace.stop();
   }
 }
 
 async function main(): Promise<void> {
+  if ((globalThis as { gc?: unknown }).gc === undefined) console.log('(run with --expose-gc for steadier heap figures)');
   const figures: Figure[] = [];
-  for (const size of SIZES) {
-    const reference = await createSimulator({ seed: 42, orders: size });
-    const orders = await fetchAllFromMarketplace<Order>(reference, 'orders');
-    await reference.close();
-    const bare: number[] = [];
-    const ingest: number[] = [];
-    for (let run = 0; run < RUNS; run += 1) {
-      bare.push(await bareDexieRate(orders));
-      ingest.push(await ingestRate(size));
-    }
-    const baseline = figure(`dexie_bulk_write_orders_per_s@${label(size)}`, 'orders/s', bare);
-    figures.push(baseline, figure(`ingest_orders_per_s@${label(size)}`, 'orders/s', ingest, baseline));
-  }
+  for (const size of SIZES) await measureSize(size, figures);
+  console.log('');
   printTable(figures);
   await writeResults(figures);
-  console.log('\nWrote bench-results.json');
+  console.log(`\nWrote bench-results.json (${figures.length} figures, medians of ${RUNS} runs; median of medians: ${median(figures.map((item) => item.runs))} samples)`);
 }
 
 main().catch((error: unknown) => {
