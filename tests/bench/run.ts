@@ -14,7 +14,7 @@ import { systemClock } from '../../electron/backend/system-clock';
 import type { Order } from '../../shared/domain/order';
 import type { CancelRequest } from '../../shared/domain/request';
 import { VIEW_IDS, type StateViewId } from '../../shared/domain/views';
-import type { QueueSort } from '../../shared/ipc/contract';
+import type { QueuePage, QueueSort } from '../../shared/ipc/contract';
 import { fetchAllFromMarketplace } from '../support/marketplace';
 import { figure, median, printTable, writeResults, type Figure } from './harness';
 import { startMarketplaceProcess, type MarketplaceProcess } from './marketplace-process';
@@ -114,7 +114,7 @@ async function measureSize(size: number, figures: Figure[]): Promise<void> {
           let cursor: string | null = null;
           for (let page = 0; page < 20; page += 1) {
             const started = performance.now();
-            const result = await backend.handle('queue.list', { view, sort, limit: PAGE, cursor, search: '' });
+            const result: QueuePage = await backend.handle('queue.list', { view, sort, limit: PAGE, cursor, search: '' });
             samples.push(performance.now() - started);
             cursor = result.nextCursor;
             if (cursor === null) break;
