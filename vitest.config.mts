@@ -29,6 +29,16 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          // Crash, fault, corruption and fuzz tests (design.md §1): real processes, real sockets.
+          name: 'reliability',
+          environment: 'node',
+          include: ['tests/reliability/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         plugins: [vue()],
         test: {
           name: 'renderer',

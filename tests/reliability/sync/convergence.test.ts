@@ -2,12 +2,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../../../electron/backend';
-import { toRemoteRequest } from '../../../../../electron/backend/cache/records';
-import { silentLogger } from '../../../../../electron/backend/log';
-import { systemClock } from '../../../../../electron/backend/system-clock';
-import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
-import type { SyncStatus } from '../../../../../shared/ipc/contract';
+import { createBackend, type Backend } from '../../../electron/backend';
+import { toRemoteRequest } from '../../../electron/backend/cache/records';
+import { silentLogger } from '../../../electron/backend/log';
+import { systemClock } from '../../../electron/backend/system-clock';
+import { createSimulator, type Simulator } from '../../../electron/simulator/server';
+import type { SyncStatus } from '../../../shared/ipc/contract';
 
 const opened: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../../../electron/backend';
-import { silentLogger } from '../../../../../electron/backend/log';
-import { systemClock } from '../../../../../electron/backend/system-clock';
-import { generateDataset } from '../../../../../electron/simulator/data';
+import { createBackend, type Backend } from '../../../electron/backend';
+import { silentLogger } from '../../../electron/backend/log';
+import { systemClock } from '../../../electron/backend/system-clock';
+import { generateDataset } from '../../../electron/simulator/data';
 
 let server: Server | null = null;
 let backend: Backend | null = null;

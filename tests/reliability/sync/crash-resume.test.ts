@@ -1,0 +1,71 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackend } from '../../../electron/backend';
+import { toRemoteRequest } from '../../../electron/backend/cache/records';
+import { silentLogger } from '../../../electron/backend/log';
+import { systemClock } from '../../../electron/backend/system-clock';
+import { createSimulator, type Simulator } from '../../../electron/simulator/server';
+
+interface ChildLine {
+  event?: string;
+  payload?: { state?: string; progress?: { resource: string; pages: number } | null };
+  ready?: unknown;
+}
+
+const simulators: Simulator[] = [];
+afterEach(async () => {
+  for (const simulator of simulators.splice(0)) await simulator.close();
+});
+
+function startChild(dataDir: string, simulator: Simulator): { child: ChildProcessWithoutNullStreams; lines: AsyncIterable<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/backend-child.ts', dataDir, simulator.url, simulator.token], { stdio: 'pipe' });
+  return { child, lines: createInterface({ input: child.stdout }) };
+}
+
+/** Reads the child's lines until `stop` says so; answers the line that stopped it. */
+async function readUntil(lines: AsyncIterable<string>, stop: (line: ChildLine) => boolean): Promise<ChildLine> {
+  for await (const text of lines) {
+    const line = JSON.parse(text) as ChildLine;
+    if (stop(line)) return line;
+  }
+  throw new Error('the child ended before the awaited line');
+}
+
+describe('a backend killed with SIGKILL in the middle of a sync', () => {
+  it('resumes after restart without loss or duplication', async () => {
+    const simulator = await createSimulator({ seed: 31, orders: 3_000, buyers: { active: false }, faults: { latencyMs: 3 } });
+    simulators.push(simulator);
+    const dataDir = await mkdtemp(join(tmpdir(), 'desk-crash-'));
+
+    // First run: killed hard once a few pages of requests have been committed.
+    const first = startChild(dataDir, simulator);
+    const firstExit = new Promise<NodeJS.Signals | null>((resolve) => first.child.once('exit', (_code, signal) => resolve(signal)));
+    await readUntil(first.lines, (line) => line.payload?.progress?.resource === 'requests' && line.payload.progress.pages >= 2);
+    first.child.kill('SIGKILL');
+    expect(await firstExit).toBe('SIGKILL');
+
+    // Second run on the same data folder: finishes the pass, then closes cleanly.
+    const second = startChild(dataDir, simulator);
+    const secondExit = new Promise<number | null>((resolve) => second.child.once('exit', (code) => resolve(code)));
+    await readUntil(second.lines, (line) => line.ready !== undefined);
+    second.child.kill('SIGTERM');
+    expect(await secondExit).toBe(0);
+
+    // What is on disk now equals the marketplace, record for record, each once.
+    const reopened = createBackend({ dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000 });
+    await reopened.start();
+    await reopened.whenFullyLoaded();
+    try {
+      const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      expect(await reopened.db.orders.orderBy('id').toArray()).toEqual(simulator.state.orders.list().sort(byId));
+      expect((await reopened.db.requests.orderBy('id').toArray()).map(toRemoteRequest)).toEqual(simulator.state.requests.list().sort(byId));
+      expect((await reopened.handle('queue.counts', {})).all).toBe(simulator.state.requests.size);
+    } finally {
+      await reopened.close();
+    }
+  }, 120_000);
+});
