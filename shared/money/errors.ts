@@ -43,8 +43,7 @@ export function describeValue(value: unknown): string {
     case 'function':
       return 'a function';
     case 'object':
-      return value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object';
     default:
-      return 'an unknown value';
+      return value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object';
   }
 }

@@ -1,5 +1,5 @@
-import { MoneyError, describeValue } from './errors';
-import { currencyExponent, money, type Money } from './money';
+import { MoneyError, describeValue, type MoneyErrorCode } from './errors';
+import { currencyExponent, isCurrencyCode, money, type Money } from './money';
 
 /** What `parseMoney` answers: the amount, or a MoneyError whose message can be shown as is. */
 export type ParseMoneyResult = { ok: true; value: Money } | { ok: false; error: MoneyError };
@@ -60,7 +60,7 @@ function isSpaceLike(separator: string): boolean {
   return separator.replace(SPACES, '') === '';
 }
 
-function failure(code: 'money.invalid_amount' | 'money.too_precise' | 'money.negative' | 'money.unsafe_integer' | 'money.invalid_locale', message: string): ParseMoneyResult {
+function failure(code: MoneyErrorCode, message: string): ParseMoneyResult {
   return { ok: false, error: new MoneyError(code, message) };
 }
 
@@ -77,13 +77,8 @@ export function parseMoney(
   locale?: string,
   options: ParseMoneyOptions = {},
 ): ParseMoneyResult {
-  let exponent: number;
-  try {
-    exponent = currencyExponent(currency);
-  } catch (error) {
-    if (error instanceof MoneyError) return { ok: false, error };
-    throw error;
-  }
+  if (!isCurrencyCode(currency)) return failure('money.unknown_currency', `${describeValue(currency)} is not an ISO 4217 currency code Cancel Desk knows.`);
+  const exponent = currencyExponent(currency);
   let symbols: LocaleNumberSymbols;
   let markers: string[];
   try {

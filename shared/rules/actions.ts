@@ -4,7 +4,7 @@ import { instantMs, toInstant, type IsoInstant } from '../domain/time';
 import { missingCase } from '../domain/views';
 import { compare, money, subtract, type Money } from '../money';
 import { checkNow, checkOrder, checkRequest } from './input';
-import { type Phase } from './phase';
+import { type RulesPhase } from './phase';
 import { parsePolicy, proofThreshold, type Policy } from './policy';
 import {
   REFUSAL_REASON_CATALOGUE,
@@ -39,7 +39,7 @@ export interface SellerContext {
   readonly request: CancelRequest;
   readonly policy: Policy;
   readonly now: number;
-  readonly phase: Phase;
+  readonly phase: RulesPhase;
   /** The full refund of the phase (null when the order is cancelled). */
   readonly full: RefundQuote | null;
   /** What accepting refunds, or why accepting cannot refund it. */

@@ -9,7 +9,7 @@ import { actionOption, planFromContext, sellerContext, type ActionPlan, type Sel
 import { checkNow, checkOrder, checkRequest, RulesInputError, zodIssues } from './input';
 import { parsePolicy, type Policy } from './policy';
 import { SellerRefusalReasonSchema } from './reasons';
-import { TRANSITIONS, type SellerAction, type SellerActionType } from './states';
+import { type SellerAction, type SellerActionType } from './states';
 import { amountText } from './text';
 import { RULES_VERSION } from './version';
 import { violation, type RuleViolation, type RuleViolationCode } from './violations';
@@ -130,9 +130,13 @@ function actionForItem(bulk: BulkAction, context: SellerContext): SellerAction {
   }
 }
 
-function verbPhrase(type: SellerActionType): string {
-  return TRANSITIONS[type].verb.charAt(0).toUpperCase() + TRANSITIONS[type].verb.slice(1);
-}
+const BULK_VERBS: Readonly<Record<SellerActionType, string>> = {
+  accept: 'Accept',
+  refuse: 'Refuse',
+  request_proof: 'Ask for proof on',
+  offer: 'Offer on',
+  escalate: 'Escalate',
+};
 
 /**
  * Plans one seller action over many requests: per item, will-do (with its amount) or skipped
@@ -217,7 +221,7 @@ export function planBulk<T extends SellerActionType>(
   const willDo = planned.filter((item) => item.status === 'will_do').length;
   const skippedCount = planned.length - willDo;
   const amounts = totalList.length > 0 ? `: ${bulk.type === 'offer' ? 'offer' : 'refund'} ${totalList.map((total) => amountText(total.amount)).join(' and ')}` : '';
-  const summary = `${verbPhrase(bulk.type)} ${willDo} of ${planned.length}${amounts}${skippedCount > 0 ? `; ${skippedCount} skipped` : ''}.`;
+  const summary = `${BULK_VERBS[bulk.type]} ${willDo} of ${planned.length}${amounts}${skippedCount > 0 ? `; ${skippedCount} skipped` : ''}.`;
   return {
     action: bulk.type,
     items: planned,

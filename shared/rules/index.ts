@@ -50,14 +50,14 @@ export {
   type ShippingAfterShipment,
 } from './policy';
 export {
-  PHASES,
-  PHASE_LABELS,
+  RULES_PHASES,
+  RULES_PHASE_LABELS,
   PRE_SHIPMENT_AUTO_ACCEPT_MS,
-  phaseOf,
+  rulesPhaseOf,
   replyDeadlineMs,
   slaStatus,
   timeLeftMs,
-  type Phase,
+  type RulesPhase,
   type SlaStatus,
 } from './phase';
 export {

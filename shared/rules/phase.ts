@@ -1,37 +1,24 @@
-import type { Order } from '../domain/order';
+import { PHASES, phaseOf, type Order } from '../domain/order';
 import type { CancelRequest } from '../domain/request';
 import { instantMs } from '../domain/time';
-import { missingCase } from '../domain/views';
 import type { Policy } from './policy';
 
 /**
- * The three moments of a marketplace cancellation, read from the order's status, plus `closed`
- * for an order that is already cancelled:
+ * The phase the rules decide in: the order's moment (`phaseOf` in shared/domain: before payment,
+ * before shipment, after shipment), or `closed` once the order is cancelled, when nothing is
+ * left to decide:
  * - `before_payment`: accepting cancels the order, nothing is refunded;
  * - `before_shipment`: refunded in full, shipping included; refused only with proof of shipment;
  * - `after_shipment`: a dispute, with partial refunds, proof, counter-offers and mediation.
  */
-export const PHASES = ['before_payment', 'before_shipment', 'after_shipment', 'closed'] as const;
-export type Phase = (typeof PHASES)[number];
+export const RULES_PHASES = [...PHASES, 'closed'] as const;
+export type RulesPhase = (typeof RULES_PHASES)[number];
 
-export function phaseOf(order: Order): Phase {
-  switch (order.status) {
-    case 'awaiting_payment':
-      return 'before_payment';
-    case 'awaiting_shipment':
-      return 'before_shipment';
-    case 'shipped':
-    case 'delivered':
-    case 'completed':
-      return 'after_shipment';
-    case 'cancelled':
-      return 'closed';
-    default:
-      return missingCase(order.status);
-  }
+export function rulesPhaseOf(order: Order): RulesPhase {
+  return order.status === 'cancelled' ? 'closed' : phaseOf(order);
 }
 
-export const PHASE_LABELS: Readonly<Record<Phase, string>> = Object.freeze({
+export const RULES_PHASE_LABELS: Readonly<Record<RulesPhase, string>> = Object.freeze({
   before_payment: 'Before payment',
   before_shipment: 'Paid, not shipped',
   after_shipment: 'Shipped',

@@ -173,10 +173,13 @@ function afterShipmentChoice(context: SellerContext, signals: readonly RiskSigna
       reasons: [{ code: 'shipping_policy', message: `Offer ${amountText(offer.range.max)}: everything but shipping, which your policy does not refund here.` }],
     };
   }
-  if (allowed(context, 'escalate')) {
-    return { action: { type: 'escalate' }, reasons: [{ code: 'nothing_to_do', message: `${accept.message} Let the marketplace mediate instead.` }] };
-  }
-  return { action: null, reasons: [{ code: 'nothing_to_do', message: accept.message }] };
+  // Escalating is open in every state that reaches here; the check keeps the promise that the
+  // suggestion is always allowed.
+  const escalate = allowed(context, 'escalate');
+  return {
+    action: escalate ? { type: 'escalate' } : null,
+    reasons: [{ code: 'nothing_to_do', message: escalate ? `${accept.message} Let the marketplace mediate instead.` : accept.message }],
+  };
 }
 
 function choose(context: SellerContext, signals: readonly RiskSignal[], requestCount: number): Choice {

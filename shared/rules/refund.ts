@@ -16,7 +16,7 @@ import {
   type Money,
 } from '../money';
 import { checkOrder, checkRequest, RulesInputError, zodIssues } from './input';
-import { phaseOf, type Phase } from './phase';
+import { rulesPhaseOf, type RulesPhase } from './phase';
 import { DEFAULT_POLICY, parsePolicy, refundsShippingAfterShipment, type Policy } from './policy';
 import { buyerReasonInfo } from './reasons';
 import { amountText } from './text';
@@ -66,7 +66,7 @@ export interface RefundComponent {
 
 export interface RefundQuote {
   readonly selection: RefundSelection;
-  readonly phase: Phase;
+  readonly phase: RulesPhase;
   readonly total: Money;
   readonly components: readonly RefundComponent[];
   readonly cap: RefundCap;
@@ -114,7 +114,7 @@ function lineShares(order: Order): LineShare[] {
   }));
 }
 
-function shippingRefundableIn(phase: Phase, policy: Policy, request: CancelRequest): boolean {
+function shippingRefundableIn(phase: RulesPhase, policy: Policy, request: CancelRequest): boolean {
   switch (phase) {
     case 'before_shipment':
       return true;
@@ -217,14 +217,14 @@ interface QuoteContext {
   readonly order: Order;
   readonly request: CancelRequest;
   readonly policy: Policy;
-  readonly phase: Phase;
+  readonly phase: RulesPhase;
   readonly cap: RefundCap;
   readonly shares: readonly LineShare[];
   readonly shippingRefundable: boolean;
 }
 
 export function quoteContext(order: Order, request: CancelRequest, policy: Policy): QuoteContext {
-  const phase = phaseOf(order);
+  const phase = rulesPhaseOf(order);
   return {
     order,
     request,

@@ -12,7 +12,7 @@ import {
   parsePolicy,
   planAction,
   type ActionOption,
-  type Phase,
+  type RulesPhase,
   type SellerAction,
   type SellerActionType,
 } from '../../../../shared/rules';
@@ -24,7 +24,7 @@ const STATUS_OF_PHASE = {
   before_shipment: 'awaiting_shipment',
   after_shipment: 'delivered',
   closed: 'cancelled',
-} as const satisfies Record<Phase, string>;
+} as const satisfies Record<RulesPhase, string>;
 
 /** The spec, written independently of the implementation: which states each seller action leaves. */
 const SELLER_FROM: Record<SellerActionType, readonly RequestState[]> = {
@@ -36,7 +36,7 @@ const SELLER_FROM: Record<SellerActionType, readonly RequestState[]> = {
 };
 
 /** design.md §2-3 and issue 3 as a table: the actions a seller may take. */
-function expectedAllowed(reason: BuyerReason, phase: Phase, state: RequestState, afterDeadline: boolean): SellerActionType[] {
+function expectedAllowed(reason: BuyerReason, phase: RulesPhase, state: RequestState, afterDeadline: boolean): SellerActionType[] {
   if (phase === 'closed' || afterDeadline) return [];
   const inState = (type: SellerActionType) => SELLER_FROM[type].includes(state);
   switch (phase) {
@@ -54,7 +54,7 @@ function expectedAllowed(reason: BuyerReason, phase: Phase, state: RequestState,
 /** Proof is not required by this policy and shipping is always refunded, to isolate the table. */
 const TABLE_POLICY = parsePolicy({ proofRequired: { reasons: [] }, shippingAfterShipment: 'refund' });
 
-function fixture(reason: BuyerReason, phase: Phase, state: RequestState): { order: Order; request: CancelRequest } {
+function fixture(reason: BuyerReason, phase: RulesPhase, state: RequestState): { order: Order; request: CancelRequest } {
   const order = makeOrder({ status: STATUS_OF_PHASE[phase] });
   const request = makeRequest(
     {
@@ -70,7 +70,7 @@ function fixture(reason: BuyerReason, phase: Phase, state: RequestState): { orde
   return { order, request };
 }
 
-const PHASES_UNDER_TEST: readonly Phase[] = ['before_payment', 'before_shipment', 'after_shipment', 'closed'];
+const PHASES_UNDER_TEST: readonly RulesPhase[] = ['before_payment', 'before_shipment', 'after_shipment', 'closed'];
 const rows = BUYER_REASONS.flatMap((reason) =>
   PHASES_UNDER_TEST.flatMap((phase) =>
     REQUEST_STATES.flatMap((state) => [false, true].map((afterDeadline) => [reason, phase, state, afterDeadline] as const)),

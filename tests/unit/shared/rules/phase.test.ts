@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES } from '../../../../shared/domain/order';
 import {
   DEFAULT_POLICY,
-  PHASE_LABELS,
+  RULES_PHASE_LABELS,
   PRE_SHIPMENT_AUTO_ACCEPT_MS,
   parsePolicy,
-  phaseOf,
+  rulesPhaseOf,
   replyDeadlineMs,
   slaStatus,
   timeLeftMs,
 } from '../../../../shared/rules';
 import { DAY, HOUR, NOW, at, makeOrder, makeRequest } from '../factories';
 
-describe('phaseOf', () => {
+describe('rulesPhaseOf', () => {
   it.each([
     ['awaiting_payment', 'before_payment'],
     ['awaiting_shipment', 'before_shipment'],
@@ -21,11 +21,11 @@ describe('phaseOf', () => {
     ['completed', 'after_shipment'],
     ['cancelled', 'closed'],
   ] as const)('%s is %s', (status, phase) => {
-    expect(phaseOf(makeOrder({ status }))).toBe(phase);
+    expect(rulesPhaseOf(makeOrder({ status }))).toBe(phase);
   });
 
   it('labels every phase and covers every status', () => {
-    for (const status of ORDER_STATUSES) expect(PHASE_LABELS[phaseOf(makeOrder({ status }))]).toBeTruthy();
+    for (const status of ORDER_STATUSES) expect(RULES_PHASE_LABELS[rulesPhaseOf(makeOrder({ status }))]).toBeTruthy();
   });
 });
 

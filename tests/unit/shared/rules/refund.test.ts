@@ -171,6 +171,14 @@ describe('field case: a partial refund after an earlier partial refund', () => {
     expectExact(full);
   });
 
+  it('refuses an amount of zero or in another currency', () => {
+    expect(quoteRefund(order, request, { kind: 'amount', amount: usd(0) })).toMatchObject({ ok: false, error: { code: 'amount_not_positive', message: 'Cannot refund: enter an amount above zero.' } });
+    expect(quoteRefund(order, request, { kind: 'amount', amount: money(100, 'EUR') })).toMatchObject({
+      ok: false,
+      error: { code: 'currency_mismatch', message: 'Cannot refund: the amount is in EUR but the order is in USD.' },
+    });
+  });
+
   it('refuses more than is left, with the sentence', () => {
     expect(quoteRefund(order, request, { kind: 'amount', amount: usd(4001) })).toEqual({
       ok: false,
