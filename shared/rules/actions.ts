@@ -3,7 +3,7 @@ import type { CancelRequest, RequestState } from '../domain/request';
 import { instantMs, toInstant, type IsoInstant } from '../domain/time';
 import { missingCase } from '../domain/views';
 import { compare, money, subtract, type Money } from '../money';
-import { checkNow, checkOrder, checkRequest } from './input';
+import { RulesInputError, checkNow, checkOrder, checkRequest, zodIssues } from './input';
 import { type RulesPhase } from './phase';
 import { parsePolicy, proofThreshold, type Policy } from './policy';
 import {
@@ -26,7 +26,6 @@ import {
   type SellerAction,
   type SellerActionType,
 } from './states';
-import { RulesInputError, zodIssues } from './input';
 import { amountText, instantText } from './text';
 import { RULES_VERSION } from './version';
 import { fail, ok, violation, type RuleResult, type RuleViolation, type RuleViolationCode } from './violations';

@@ -29,18 +29,27 @@ import { fail, ok, violation, type RuleResult, type RuleViolation } from './viol
  * - `amount`: a partial amount, spread over the lines for the explanation;
  * - `lines`: chosen quantities of chosen lines, with or without shipping.
  */
-export const RefundSelectionSchema = z.discriminatedUnion('kind', [
+export type RefundSelection =
+  | { readonly kind: 'full' }
+  | { readonly kind: 'requested' }
+  | { readonly kind: 'amount'; readonly amount: Money }
+  | {
+      readonly kind: 'lines';
+      readonly lines: readonly { readonly lineId: string; readonly qty: number }[];
+      /** Defaults to: shipping is refundable here and every unit of every line is selected. */
+      readonly includeShipping?: boolean;
+    };
+
+export const RefundSelectionSchema: z.ZodType<RefundSelection> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('full') }),
   z.object({ kind: z.literal('requested') }),
   z.object({ kind: z.literal('amount'), amount: MoneySchema }),
   z.object({
     kind: z.literal('lines'),
     lines: z.array(z.object({ lineId: z.string().max(64), qty: z.number().int() })).max(500),
-    /** Defaults to: shipping is refundable here and every unit of every line is selected. */
     includeShipping: z.boolean().optional(),
   }),
 ]);
-export type RefundSelection = z.infer<typeof RefundSelectionSchema>;
 
 /** The most that can be refunded now: the smaller of the marketplace's limit and paid minus refunded. */
 export interface RefundCap {
@@ -300,9 +309,9 @@ function buildQuote(
   extraNotes: readonly string[],
 ): RefundQuote {
   const notes = [...extraNotes];
-  const shipping = drafts.find((draft) => draft.kind === 'shipping');
-  if (shipping?.excludedBecause !== null && shipping !== undefined && context.phase === 'after_shipment' && !context.shippingRefundable && shipping.gross.amountMinor > 0) {
-    notes.push(`Shipping (${amountText(shipping.gross)}) is not refunded: ${shipping.excludedBecause}.`);
+  const shipping = context.order.shipping;
+  if (context.phase === 'after_shipment' && !context.shippingRefundable && shipping.amountMinor > 0) {
+    notes.push(`Shipping (${amountText(shipping)}) is not refunded: ${shippingPolicyText(context.policy, context.request)}.`);
   }
   if (capped) notes.push(`Capped at ${amountText(context.cap.amount)}, the most that can still be refunded.`);
   notes.push(...capNotes(context));
