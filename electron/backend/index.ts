@@ -7,6 +7,7 @@ import { createDemoConnector } from './marketplace/demo';
 import type { HttpClientOptions } from './marketplace/http-client';
 import { ViewCounter } from './queue/counts';
 import { listQueue } from './queue/queries';
+import { SettingsStore } from './settings';
 import { SyncEngine } from './sync/engine';
 
 export interface BackendOptions {
@@ -16,6 +17,7 @@ export interface BackendOptions {
   clock: Clock;
   log: Logger;
   appVersion?: string;
+  /** Overrides the seller's sync interval setting (tests, benchmarks). */
   syncIntervalMs?: number;
   /** Tuning of the marketplace client (tests make retries fast). */
   http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'token' | 'clock'>>;
@@ -48,6 +50,7 @@ type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<
 export function createBackend(options: BackendOptions): Backend {
   const db: CacheDb = openCacheDb();
   const counter = new ViewCounter();
+  const settings = new SettingsStore(db, options.log);
   const listeners = new Set<BackendListener>();
   const emit: BackendListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
@@ -108,6 +111,14 @@ export function createBackend(options: BackendOptions): Backend {
     'queue.counts': () => Promise.resolve(counter.snapshot()),
     'sync.status': () => Promise.resolve(sync.getStatus()),
     'sync.now': (input) => sync.syncNow({ full: input.full }),
+    'settings.get': () => Promise.resolve(settings.get()),
+    'settings.update': async (patch) => {
+      const next = await settings.update(patch);
+      dirty = true;
+      if (options.syncIntervalMs === undefined) sync.setInterval(next.syncIntervalMinutes * 60_000);
+      emit('settings.changed', next);
+      return next;
+    },
   };
 
   return {
@@ -126,6 +137,8 @@ export function createBackend(options: BackendOptions): Backend {
         options.log.error(`${error instanceof Error ? error.message : String(error)} It was kept as ${aside}; starting from an empty cache.`);
       }
       await counter.initialise(db);
+      const loaded = await settings.load();
+      if (options.syncIntervalMs === undefined) sync.setInterval(loaded.syncIntervalMinutes * 60_000);
       await sync.start();
     },
     async close() {

@@ -17,11 +17,14 @@ export const DESK_METHODS = {
   getViewCounts: 'queue.counts',
   getSyncStatus: 'sync.status',
   syncNow: 'sync.now',
+  getSettings: 'settings.get',
+  updateSettings: 'settings.update',
 } as const satisfies Record<string, ChannelName>;
 
 export const DESK_EVENTS = {
   onSyncStatus: 'sync.status',
   onQueueChanged: 'queue.changed',
+  onSettingsChanged: 'settings.changed',
 } as const satisfies Record<string, EventName>;
 
 /** The Electron IPC channel that carries a backend event to the renderer. */

@@ -4,6 +4,7 @@ import { BuyerReasonSchema, RequestKindSchema, RequestStateSchema } from '../dom
 import { IsoInstantSchema } from '../domain/time';
 import { VIEW_IDS } from '../domain/views';
 import { MoneySchema } from '../money';
+import { SettingsPatchSchema, SettingsSchema } from '../settings';
 
 /**
  * The IPC contract: every channel's input schema (validated at the boundary) and output schema
@@ -97,6 +98,8 @@ export const CHANNELS = {
     input: z.object({ full: z.boolean().default(false) }).strict(),
     output: SyncStatusSchema,
   },
+  'settings.get': { input: NoInput, output: SettingsSchema },
+  'settings.update': { input: SettingsPatchSchema, output: SettingsSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type ChannelName = keyof typeof CHANNELS;
@@ -109,6 +112,7 @@ export type ChannelOutput<C extends ChannelName> = z.output<(typeof CHANNELS)[C]
 export const EVENTS = {
   'sync.status': SyncStatusSchema,
   'queue.changed': z.object({ counts: ViewCountsSchema }),
+  'settings.changed': SettingsSchema,
 } as const satisfies Record<string, z.ZodType>;
 export type EventName = keyof typeof EVENTS;
 export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;

@@ -20,6 +20,7 @@ const SnapshotSchema = z.object({
   format: z.literal(FORMAT),
   orders: z.array(OrderSchema),
   requests: z.array(CancelRequestSchema),
+  settings: z.array(z.object({ key: z.string(), value: z.unknown() })).default([]),
   syncMarks: z.array(
     z.object({
       resource: z.string(),
@@ -36,11 +37,11 @@ export function snapshotPath(dataDir: string): string {
 
 export async function saveSnapshot(db: CacheDb, dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  const [orders, requests, syncMarks] = await db.transaction('r', [db.orders, db.requests, db.syncMarks], () =>
-    Promise.all([db.orders.toArray(), db.requests.toArray(), db.syncMarks.toArray()]),
+  const [orders, requests, syncMarks, settings] = await db.transaction('r', [db.orders, db.requests, db.syncMarks, db.settings], () =>
+    Promise.all([db.orders.toArray(), db.requests.toArray(), db.syncMarks.toArray(), db.settings.toArray()]),
   );
   const plainRequests = requests.map(toRemoteRequest);
-  const body = JSON.stringify({ format: FORMAT, orders, requests: plainRequests, syncMarks });
+  const body = JSON.stringify({ format: FORMAT, orders, requests: plainRequests, syncMarks, settings });
   const target = snapshotPath(dataDir);
   const temp = `${target}.tmp`;
   const file = await open(temp, 'w');
@@ -91,9 +92,9 @@ export async function loadSnapshot(db: CacheDb, dataDir: string): Promise<boolea
       `The cache snapshot ${snapshotPath(dataDir)} is damaged (${describeIssues(parsed.error).slice(0, 300)}).`,
     );
   }
-  const { orders, requests, syncMarks } = parsed.data;
+  const { orders, requests, syncMarks, settings } = parsed.data;
   const ordersById = new Map(orders.map((order) => [order.id, order]));
-  await db.transaction('rw', [db.orders, db.requests, db.syncMarks], async () => {
+  await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.settings], async () => {
     for (let start = 0; start < orders.length; start += 1000) {
       await db.orders.bulkPut(orders.slice(start, start + 1000));
     }
@@ -103,6 +104,7 @@ export async function loadSnapshot(db: CacheDb, dataDir: string): Promise<boolea
       );
     }
     await db.syncMarks.bulkPut(syncMarks);
+    await db.settings.bulkPut(settings.map((row) => ({ key: row.key, value: row.value })));
   });
   return true;
 }

@@ -18,7 +18,9 @@ const EXCERPT_CHARS = 500;
 
 /** The demo marketplace over HTTP; every payload is validated here, at the boundary. */
 export function createDemoConnector(options: DemoConnectorOptions): MarketplaceConnector {
-  const http = new MarketplaceHttpClient(options);
+  // The demo marketplace runs on this machine and sets no rate limit of its own; a real
+  // marketplace's connector sets the limits its API documents.
+  const http = new MarketplaceHttpClient({ requestsPerSecond: 500, burst: 500, ...options });
 
   async function listPage<T>(resource: 'orders' | 'requests', schema: z.ZodType<T>, params: ListParams): Promise<ListPage<T>> {
     const query = new URLSearchParams({ limit: String(params.limit) });

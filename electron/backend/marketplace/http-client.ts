@@ -124,7 +124,7 @@ type Attempt = { kind: 'answer'; answer: HttpAnswer } | { kind: 'network'; detai
  * Failures that say "nobody is there" rather than "the line is bad": retrying within the same
  * call would only make the seller wait; the caller's own schedule tries again later.
  */
-const NOBODY_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOBODY_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'bad port']);
 
 export class MarketplaceHttpClient {
   readonly baseUrl: string;

@@ -184,9 +184,14 @@ export class SyncEngine {
     const progress: SyncProgress = { resource, pages: 0, items: 0, itemsPerSecond: 0, etaSeconds: null };
     let feedStart: number | null = null;
     let highest: VersionedRecord | undefined;
+    // The next page is fetched while this one is written: the network and the cache overlap.
+    let pending: Promise<ListPage<T>> | null = fetchPage({ updatedSince: mark.since, cursor: mark.cursor, limit: this.pageSize });
     for (;;) {
-      if (this.stopped) return;
-      const page = await fetchPage({ updatedSince: mark.since, cursor: mark.cursor, limit: this.pageSize });
+      if (this.stopped || pending === null) return;
+      const page: ListPage<T> = await pending;
+      pending = page.nextCursor === null ? null : fetchPage({ updatedSince: mark.since, cursor: page.nextCursor, limit: this.pageSize });
+      // If this page fails to apply, the prefetched one is dropped (its failure is not ours to report).
+      pending?.catch(() => undefined);
       const top = highWaterMark(page.items);
       if (top !== undefined && (highest === undefined || highWaterMark([highest, top]) === top)) highest = top;
       const nextMark: SyncMark = {
