@@ -42,7 +42,12 @@ export interface DurableCacheOptions {
   log?: Logger;
   /** The in-memory database's name (it has its own IndexedDB factory, so any name will do). */
   name?: string;
-  /** Tables loaded before open() resolves; the rest load in the background (see fullyLoaded). */
+  /**
+   * Tables loaded before open() resolves; the rest load in the background (see fullyLoaded).
+   * While a table loads, blind writes to it (put, delete, clear, range deletes) are safe: the
+   * loader never overwrites them. Reads see only the rows loaded so far, so anything that reads
+   * before it writes (modify(), update(), get-then-put) should wait for fullyLoaded.
+   */
   priorityTables?: readonly string[];
   /** Longest time a committed transaction waits in memory before the journal is fsynced. Default 50. */
   groupCommitMs?: number;
