@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { PolicySchema } from './rules/policy';
 
 /**
- * The seller's settings for the app (store policy lives with the rules, shared/rules/policy.ts).
- * Every field has a default, so an empty or older settings record still parses.
+ * The seller's settings. Every field has a default, so an empty or older settings record still
+ * parses. The store policy (what the rules enforce, the undo window) is defined by the rules.
  */
 export const SettingsSchema = z.object({
   /** Minutes between scheduled syncs with the marketplace. */
   syncIntervalMinutes: z.number().int().min(1).max(24 * 60).default(5),
+  policy: PolicySchema.default(PolicySchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -1,9 +1,15 @@
 import type { Clock } from '../../shared/domain/time';
+import { toInstant } from '../../shared/domain/time';
+import { DeskError } from '../../shared/errors';
 import type { ChannelName, ChannelOutput, ChannelParsedInput, EventName, EventPayload } from '../../shared/ipc/contract';
+import { BulkActionSchema } from '../../shared/rules/bulk';
+import { decide, undo, type DecisionDeps } from './actions/decide';
+import { Dispatcher } from './actions/dispatcher';
+import { auditCsv, listAudit, outboxSummary, requestDetail } from './actions/records';
 import { openCacheDb, type CacheDb } from './cache/db';
 import { loadSnapshot, saveSnapshot, setAsideSnapshot } from './cache/snapshot';
 import type { Logger } from './log';
-import { createDemoConnector } from './marketplace/demo';
+import { createDemoConnector, createDemoHttpClient } from './marketplace/demo';
 import type { HttpClientOptions } from './marketplace/http-client';
 import { ViewCounter } from './queue/counts';
 import { listQueue } from './queue/queries';
@@ -21,8 +27,9 @@ export interface BackendOptions {
   syncIntervalMs?: number;
   /** Tuning of the marketplace client (tests make retries fast). */
   http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'token' | 'clock'>>;
-  /** Tuning of the pass-level retry after a failed sync. */
+  /** Tuning of the pass-level retry after a failed sync, and of the dispatcher's retries. */
   syncRetry?: { baseMs: number; capMs: number };
+  dispatchRetry?: { baseMs: number; capMs: number };
 }
 
 export type BackendListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -33,12 +40,14 @@ export interface Backend {
   handle<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelOutput<C>>;
   /** Events for the renderer; returns the unsubscribe function. */
   subscribe(listener: BackendListener): () => void;
-  /** Opens the cache from disk and starts syncing (in the background: the queue is usable at once). */
+  /** Opens the cache from disk and starts syncing and delivering (in the background). */
   start(): Promise<void>;
-  /** Stops syncing, saves the cache, and releases everything. */
+  /** Stops syncing and delivering (between requests), saves the cache, and releases everything. */
   close(): Promise<void>;
   /** Resolves when no sync pass is running (tests and tools). */
   syncIdle(): Promise<void>;
+  /** Resolves when nothing due is waiting in the outbox (tests and tools). */
+  dispatchIdle(): Promise<void>;
   /** Resolves when every table is loaded (start() resolves once the queue's tables are). */
   whenFullyLoaded(): Promise<void>;
   /** The cache itself, for tests and tools that compare it with the marketplace. */
@@ -48,9 +57,10 @@ export interface Backend {
 type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> };
 
 export function createBackend(options: BackendOptions): Backend {
+  const { clock, log } = options;
   const db: CacheDb = openCacheDb();
   const counter = new ViewCounter();
-  const settings = new SettingsStore(db, options.log);
+  const settings = new SettingsStore(db, log);
   const listeners = new Set<BackendListener>();
   const emit: BackendListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
@@ -58,6 +68,7 @@ export function createBackend(options: BackendOptions): Backend {
   let dirty = false;
   let saving: Promise<void> = Promise.resolve();
   let changedEventPending = false;
+  let outboxEventPending = false;
 
   const persist = (): Promise<void> => {
     if (!dirty) return saving;
@@ -66,26 +77,40 @@ export function createBackend(options: BackendOptions): Backend {
       .then(() => saveSnapshot(db, options.dataDir))
       .catch((error: unknown) => {
         dirty = true;
-        options.log.error(`could not save the cache snapshot: ${error instanceof Error ? error.message : String(error)}`);
+        log.error(`could not save the cache snapshot: ${error instanceof Error ? error.message : String(error)}`);
       });
     return saving;
   };
 
-  // One "queue changed" event per tick at most, however many pages land.
-  const announceChange = (): void => {
+  // One event per tick at most, however many writes land (batching, not time: no clock here).
+  const announceQueue = (): void => {
+    dirty = true;
     if (changedEventPending) return;
     changedEventPending = true;
-    options.clock.setTimer(0, () => {
+    setImmediate(() => {
       changedEventPending = false;
-      emit('queue.changed', { counts: counter.snapshot() });
+      void db.conflicts.count().then((conflicts) => {
+        counter.setConflicts(conflicts);
+        emit('queue.changed', { counts: counter.snapshot() });
+      });
+    });
+  };
+  const announceOutbox = (): void => {
+    dirty = true;
+    if (outboxEventPending) return;
+    outboxEventPending = true;
+    setImmediate(() => {
+      outboxEventPending = false;
+      void outboxSummary(db).then((summary) => emit('outbox.changed', summary));
     });
   };
 
+  const http = createDemoHttpClient({ ...options.http, ...options.marketplace, clock });
   const sync = new SyncEngine({
     db,
-    connector: createDemoConnector({ ...options.http, ...options.marketplace, clock: options.clock }),
-    clock: options.clock,
-    log: options.log,
+    connector: createDemoConnector(http),
+    clock,
+    log,
     intervalMs: options.syncIntervalMs,
     retryBaseMs: options.syncRetry?.baseMs,
     retryCapMs: options.syncRetry?.capMs,
@@ -94,11 +119,51 @@ export function createBackend(options: BackendOptions): Backend {
       if (status.state !== 'syncing') void persist();
     },
     onRequestsChanged: (moves) => {
-      dirty = true;
       counter.apply(moves);
-      announceChange();
+      announceQueue();
+    },
+    onConflicts: () => {
+      announceQueue();
+      announceOutbox();
     },
   });
+
+  // Durable before the seller is answered (the journal's fsync replaces this snapshot).
+  const flush = async (): Promise<void> => {
+    dirty = true;
+    await persist();
+  };
+
+  const dispatcher = new Dispatcher({
+    db,
+    clock,
+    http,
+    flush,
+    log,
+    retryBaseMs: options.dispatchRetry?.baseMs,
+    retryCapMs: options.dispatchRetry?.capMs,
+    onRequestsChanged: (moves) => {
+      counter.apply(moves);
+      announceQueue();
+    },
+    onOutboxChanged: announceOutbox,
+    onConflicts: announceQueue,
+  });
+
+  const decisions: DecisionDeps = {
+    db,
+    clock,
+    flush,
+    policy: () => settings.get().policy,
+    onRequestsChanged: (moves) => {
+      counter.apply(moves);
+      announceQueue();
+    },
+    onOutboxChanged: () => {
+      announceOutbox();
+      dispatcher.wake();
+    },
+  };
 
   const handlers: Handlers = {
     'app.info': () =>
@@ -108,9 +173,70 @@ export function createBackend(options: BackendOptions): Backend {
         marketplaceUrl: options.marketplace.baseUrl,
       }),
     'queue.list': (input) => listQueue(db, counter, input),
-    'queue.counts': () => Promise.resolve(counter.snapshot()),
+    'queue.counts': async () => {
+      counter.setConflicts(await db.conflicts.count());
+      return counter.snapshot();
+    },
     'sync.status': () => Promise.resolve(sync.getStatus()),
     'sync.now': (input) => sync.syncNow({ full: input.full }),
+    'requests.get': (input) => requestDetail(db, input.requestId),
+    'decisions.decide': (input) => decide(decisions, input.requestIds, input.action),
+    'decisions.undo': (input) => undo(decisions, input.batchId),
+    'notes.add': async (input) => {
+      const row = await db.requests.get(input.requestId);
+      if (row === undefined) throw new DeskError('not_found', `There is no request ${input.requestId} in the cache.`);
+      const at = toInstant(clock.now());
+      await db.transaction('rw', [db.notes, db.audit], async () => {
+        await db.notes.add({ requestId: row.id, at, text: input.text });
+        await db.audit.add({
+          at, actor: 'seller', action: 'note', requestId: row.id, orderId: row.orderId, batchId: null,
+          params: {}, amount: null, rulesVersion: null, stateBefore: null, stateAfter: null, message: 'Added an internal note.',
+        });
+      });
+      await flush();
+      return { at, text: input.text };
+    },
+    'requests.assign': async (input) => {
+      const updated = await db.transaction('rw', db.requests, async () => {
+        const rows = (await db.requests.bulkGet(input.requestIds)).filter((row) => row !== undefined);
+        await db.requests.bulkPut(rows.map((row) => ({ ...row, assignee: input.assignee })));
+        return rows.length;
+      });
+      await flush();
+      return { updated };
+    },
+    'outbox.summary': () => outboxSummary(db),
+    'outbox.retry': async (input) => {
+      const entry = await db.outbox.get(input.outboxId);
+      if (entry === undefined) throw new DeskError('not_found', `There is no outbox entry ${input.outboxId}.`);
+      if (entry.status !== 'failed') {
+        // Only a known failure may be decided again: anything else might still go through.
+        throw new DeskError('not_failed', `This decision is ${entry.status}, not failed; only a failed decision can be retried.`);
+      }
+      const action = BulkActionSchema.parse(entry.decision);
+      const result = await decide(decisions, [entry.requestId], action);
+      await db.outbox.update(entry.id, { status: 'cancelled' });
+      announceOutbox();
+      return result;
+    },
+    'conflicts.dismiss': async (input) => {
+      const dismissed = await db.transaction('rw', [db.conflicts, db.audit, db.requests], async () => {
+        const conflict = await db.conflicts.get(input.requestId);
+        if (conflict === undefined) return false;
+        const row = await db.requests.get(input.requestId);
+        await db.conflicts.delete(input.requestId);
+        await db.audit.add({
+          at: toInstant(clock.now()), actor: 'seller', action: 'dismiss_conflict', requestId: input.requestId, orderId: row?.orderId ?? '',
+          batchId: null, params: {}, amount: null, rulesVersion: null, stateBefore: null, stateAfter: null, message: `Seen: ${conflict.what}`,
+        });
+        return true;
+      });
+      await flush();
+      announceQueue();
+      return { dismissed };
+    },
+    'audit.list': (input) => listAudit(db, input),
+    'audit.exportCsv': (input) => auditCsv(db, clock, input.requestId),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.update': async (patch) => {
       const next = await settings.update(patch);
@@ -131,24 +257,28 @@ export function createBackend(options: BackendOptions): Backend {
     async start() {
       await db.open();
       try {
-        if (await loadSnapshot(db, options.dataDir)) options.log.info('cache loaded from the last snapshot');
+        if (await loadSnapshot(db, options.dataDir)) log.info('cache loaded from the last snapshot');
       } catch (error) {
-        const aside = await setAsideSnapshot(options.dataDir, options.clock.now());
-        options.log.error(`${error instanceof Error ? error.message : String(error)} It was kept as ${aside}; starting from an empty cache.`);
+        const aside = await setAsideSnapshot(options.dataDir, clock.now());
+        log.error(`${error instanceof Error ? error.message : String(error)} It was kept as ${aside}; starting from an empty cache.`);
       }
       await counter.initialise(db);
+      counter.setConflicts(await db.conflicts.count());
       const loaded = await settings.load();
       if (options.syncIntervalMs === undefined) sync.setInterval(loaded.syncIntervalMinutes * 60_000);
       await sync.start();
+      dispatcher.wake();
     },
     async close() {
       sync.stop();
+      await dispatcher.stop();
       await sync.idle();
       await persist();
       db.close();
     },
     syncIdle: () => sync.idle(),
-    // The snapshot loads whole before start() resolves; the journal (issue 4) loads in stages.
+    dispatchIdle: () => dispatcher.idle(),
+    // The snapshot loads whole before start() resolves; the journal loads in stages.
     whenFullyLoaded: () => Promise.resolve(),
   };
 }

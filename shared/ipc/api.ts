@@ -17,6 +17,16 @@ export const DESK_METHODS = {
   getViewCounts: 'queue.counts',
   getSyncStatus: 'sync.status',
   syncNow: 'sync.now',
+  getRequest: 'requests.get',
+  decide: 'decisions.decide',
+  undo: 'decisions.undo',
+  addNote: 'notes.add',
+  assign: 'requests.assign',
+  getOutbox: 'outbox.summary',
+  retryOutbox: 'outbox.retry',
+  dismissConflict: 'conflicts.dismiss',
+  listAudit: 'audit.list',
+  exportAuditCsv: 'audit.exportCsv',
   getSettings: 'settings.get',
   updateSettings: 'settings.update',
 } as const satisfies Record<string, ChannelName>;
@@ -25,6 +35,8 @@ export const DESK_EVENTS = {
   onSyncStatus: 'sync.status',
   onQueueChanged: 'queue.changed',
   onSettingsChanged: 'settings.changed',
+  onCommand: 'command.invoke',
+  onOutboxChanged: 'outbox.changed',
 } as const satisfies Record<string, EventName>;
 
 /** The Electron IPC channel that carries a backend event to the renderer. */

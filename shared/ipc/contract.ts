@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { isCommandId, type CommandId } from '../commands';
 import { PHASES } from '../domain/order';
 import { BuyerReasonSchema, RequestKindSchema, RequestStateSchema } from '../domain/request';
 import { IsoInstantSchema } from '../domain/time';
 import { VIEW_IDS } from '../domain/views';
 import { MoneySchema } from '../money';
 import { SettingsPatchSchema, SettingsSchema } from '../settings';
+import { BulkActionSchema } from '../rules/bulk';
+import { OrderSchema } from '../domain/order';
+import { CancelRequestSchema, RequestStateSchema as StateSchema } from '../domain/request';
 
 /**
  * The IPC contract: every channel's input schema (validated at the boundary) and output schema
@@ -89,6 +93,86 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
+// --- Decisions (design.md §6) ---
+
+const RequestIdSchema = z.string().min(1).max(64);
+
+export const DecideInputSchema = z
+  .object({
+    requestIds: z.array(RequestIdSchema).min(1).max(5_000),
+    action: BulkActionSchema,
+  })
+  .strict();
+
+export const DecisionItemSchema = z.discriminatedUnion('status', [
+  z.object({ requestId: z.string(), status: z.literal('done'), state: StateSchema, amount: MoneySchema.nullable(), summary: z.string() }),
+  z.object({ requestId: z.string(), status: z.literal('skipped'), code: z.string(), message: z.string() }),
+]);
+export type DecisionItem = z.infer<typeof DecisionItemSchema>;
+
+export const MoneyTotalSchema = z.object({ currency: z.string(), amount: MoneySchema, count: z.number().int() });
+
+export const DecisionResultSchema = z.object({
+  /** Null when nothing was decided (every item skipped). */
+  batchId: z.string().nullable(),
+  undoUntil: IsoInstantSchema.nullable(),
+  done: z.number().int(),
+  skipped: z.number().int(),
+  items: z.array(DecisionItemSchema),
+  totals: z.array(MoneyTotalSchema),
+});
+export type DecisionResult = z.infer<typeof DecisionResultSchema>;
+
+export const UndoResultSchema = z.object({ batchId: z.string(), undone: z.number().int() });
+export type UndoResult = z.infer<typeof UndoResultSchema>;
+
+export const OutboxSummarySchema = z.object({
+  /** Waiting for the undo window, being sent, or waiting to retry. */
+  pending: z.number().int(),
+  failed: z.array(
+    z.object({ id: z.string(), requestId: z.string(), orderId: z.string(), endpoint: z.string(), code: z.string(), message: z.string(), at: z.string() }),
+  ),
+  conflicts: z.number().int(),
+});
+export type OutboxSummary = z.infer<typeof OutboxSummarySchema>;
+
+export const AuditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  requestId: z.string(),
+  orderId: z.string(),
+  batchId: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  amount: MoneySchema.nullable(),
+  rulesVersion: z.string().nullable(),
+  stateBefore: z.string().nullable(),
+  stateAfter: z.string().nullable(),
+  message: z.string(),
+});
+export type AuditEntryView = z.infer<typeof AuditEntrySchema>;
+
+export const AuditListInputSchema = z
+  .object({
+    requestId: RequestIdSchema.nullable().default(null),
+    limit: z.number().int().min(1).max(500).default(100),
+    /** Entries before this sequence number (newest first). */
+    before: z.number().int().positive().nullable().default(null),
+  })
+  .strict();
+
+export const RequestDetailSchema = z.object({
+  request: CancelRequestSchema,
+  order: OrderSchema.nullable(),
+  local: z.object({ state: StateSchema, batchId: z.string(), outboxId: z.string(), decidedAt: z.string(), baseVersion: z.number() }).nullable(),
+  conflict: z.object({ what: z.string(), detectedAt: z.string(), localState: z.string().nullable(), remoteState: z.string() }).nullable(),
+  notes: z.array(z.object({ at: z.string(), text: z.string() })),
+  audit: z.array(AuditEntrySchema),
+  assignee: z.string().nullable(),
+});
+export type RequestDetail = z.infer<typeof RequestDetailSchema>;
+
 export const CHANNELS = {
   'app.info': { input: NoInput, output: AppInfoSchema },
   'queue.list': { input: QueueListInputSchema, output: QueuePageSchema },
@@ -97,6 +181,25 @@ export const CHANNELS = {
   'sync.now': {
     input: z.object({ full: z.boolean().default(false) }).strict(),
     output: SyncStatusSchema,
+  },
+  'requests.get': { input: z.object({ requestId: RequestIdSchema }).strict(), output: RequestDetailSchema },
+  'decisions.decide': { input: DecideInputSchema, output: DecisionResultSchema },
+  'decisions.undo': { input: z.object({ batchId: z.string().min(1).max(64) }).strict(), output: UndoResultSchema },
+  'notes.add': {
+    input: z.object({ requestId: RequestIdSchema, text: z.string().trim().min(1, 'write something').max(5_000) }).strict(),
+    output: z.object({ at: z.string(), text: z.string() }),
+  },
+  'requests.assign': {
+    input: z.object({ requestIds: z.array(RequestIdSchema).min(1).max(5_000), assignee: z.enum(['me']).nullable() }).strict(),
+    output: z.object({ updated: z.number().int() }),
+  },
+  'outbox.summary': { input: NoInput, output: OutboxSummarySchema },
+  'outbox.retry': { input: z.object({ outboxId: z.string().min(1).max(64) }).strict(), output: DecisionResultSchema },
+  'conflicts.dismiss': { input: z.object({ requestId: RequestIdSchema }).strict(), output: z.object({ dismissed: z.boolean() }) },
+  'audit.list': { input: AuditListInputSchema, output: z.array(AuditEntrySchema) },
+  'audit.exportCsv': {
+    input: z.object({ requestId: RequestIdSchema.nullable().default(null) }).strict(),
+    output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }),
   },
   'settings.get': { input: NoInput, output: SettingsSchema },
   'settings.update': { input: SettingsPatchSchema, output: SettingsSchema },
@@ -109,10 +212,18 @@ export type ChannelInput<C extends ChannelName> = z.input<(typeof CHANNELS)[C]['
 export type ChannelParsedInput<C extends ChannelName> = z.output<(typeof CHANNELS)[C]['input']>;
 export type ChannelOutput<C extends ChannelName> = z.output<(typeof CHANNELS)[C]['output']>;
 
+/** A command chosen in the app menu (main builds it from shared/commands.ts); the renderer runs it. */
+export const CommandInvokeSchema = z.object({
+  id: z.custom<CommandId>((value) => isCommandId(value), { message: 'Not a command of the catalogue.' }),
+});
+export type CommandInvoke = z.infer<typeof CommandInvokeSchema>;
+
 export const EVENTS = {
   'sync.status': SyncStatusSchema,
   'queue.changed': z.object({ counts: ViewCountsSchema }),
   'settings.changed': SettingsSchema,
+  'command.invoke': CommandInvokeSchema,
+  'outbox.changed': OutboxSummarySchema,
 } as const satisfies Record<string, z.ZodType>;
 export type EventName = keyof typeof EVENTS;
 export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;

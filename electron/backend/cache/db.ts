@@ -32,12 +32,107 @@ export interface SettingRow {
   value: unknown;
 }
 
+export type OutboxStatus = 'held' | 'sending' | 'retry' | 'done' | 'failed' | 'conflict' | 'cancelled';
+
+/** One decision to deliver: its id is the Idempotency-Key, its body is what is sent. */
+export interface OutboxEntry {
+  id: string;
+  batchId: string;
+  requestId: string;
+  orderId: string;
+  /** Which marketplace endpoint: accept, refuse, request-evidence, offer, escalate. */
+  endpoint: 'accept' | 'refuse' | 'request-evidence' | 'offer' | 'escalate';
+  body: Record<string, unknown>;
+  /** The seller's action as decided, to decide again if the seller retries a failure. */
+  decision: Record<string, unknown>;
+  status: OutboxStatus;
+  /** Not sent before this (the undo window); then as soon as possible. */
+  dueAt: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: { code: string; message: string } | null;
+  /** The marketplace's answer once delivered. */
+  answer: unknown;
+  createdAt: string;
+  settledAt: string | null;
+}
+
+export interface AuditEntry {
+  seq?: number;
+  at: string;
+  actor: 'seller' | 'app' | 'marketplace';
+  action: string;
+  requestId: string;
+  orderId: string;
+  batchId: string | null;
+  params: Record<string, unknown>;
+  amount: { amountMinor: number; currency: string } | null;
+  rulesVersion: string | null;
+  stateBefore: string | null;
+  stateAfter: string | null;
+  message: string;
+}
+
+export interface BatchRow {
+  id: string;
+  createdAt: string;
+  undoUntil: string;
+  action: string;
+  requestIds: string[];
+  state: 'open' | 'undone';
+}
+
+export interface ConflictRow {
+  requestId: string;
+  outboxId: string | null;
+  detectedAt: string;
+  /** What changed, for a person: "The buyer withdrew the request at 10:42." */
+  what: string;
+  localState: string | null;
+  remoteState: string;
+}
+
+export interface NoteRow {
+  seq?: number;
+  requestId: string;
+  at: string;
+  text: string;
+}
+
+export interface EvidenceRow {
+  id: string;
+  requestId: string;
+  fileName: string;
+  contentType: string;
+  bytes: number;
+  submittedAt: string;
+  /** Where the file is under the data folder once fetched; null until then. */
+  path: string | null;
+}
+
+export interface RefundRow {
+  id: string;
+  requestId: string;
+  orderId: string;
+  outboxId: string | null;
+  amount: { amountMinor: number; currency: string };
+  status: 'pending' | 'completed' | 'failed';
+  updatedAt: string;
+}
+
 export type CacheDb = Dexie & {
   orders: EntityTable<Order, 'id'>;
   requests: EntityTable<CachedRequest, 'id'>;
   syncMarks: EntityTable<SyncMark, 'resource'>;
   quarantine: EntityTable<QuarantinedRow, 'seq'>;
   settings: EntityTable<SettingRow, 'key'>;
+  outbox: EntityTable<OutboxEntry, 'id'>;
+  audit: EntityTable<AuditEntry, 'seq'>;
+  batches: EntityTable<BatchRow, 'id'>;
+  conflicts: EntityTable<ConflictRow, 'requestId'>;
+  notes: EntityTable<NoteRow, 'seq'>;
+  evidence: EntityTable<EvidenceRow, 'id'>;
+  refunds: EntityTable<RefundRow, 'id'>;
 };
 
 /**

@@ -1,5 +1,5 @@
 import { phaseOf, type Order, type Phase } from '../../../shared/domain/order';
-import type { CancelRequest } from '../../../shared/domain/request';
+import type { CancelRequest, RequestState } from '../../../shared/domain/request';
 import { viewOfState, type StateViewId } from '../../../shared/domain/views';
 import { currencyExponent, type Money } from '../../../shared/money';
 
@@ -8,7 +8,12 @@ import { currencyExponent, type Money } from '../../../shared/money';
  * queue page reads one table (and restart can serve the queue before orders are loaded).
  */
 export interface CachedRequest extends CancelRequest {
+  /** The view of the state the seller sees: the pending local decision's, else the marketplace's. */
   view: StateViewId;
+  /** The seller's decision not yet confirmed by the marketplace; null when there is none. */
+  local: LocalDecision | null;
+  /** Who works this request (local only for now). */
+  assignee: string | null;
   buyerName: string;
   buyerCountry: string;
   /** From the order's status; null until the order is synced. */
@@ -17,6 +22,16 @@ export interface CachedRequest extends CancelRequest {
   amountKey: number;
   /** Lower-case search terms: order id, request id, buyer name (whole and by word), SKUs. */
   terms: string[];
+}
+
+/** A decision made here and waiting in the outbox (or being sent). */
+export interface LocalDecision {
+  state: RequestState;
+  batchId: string;
+  outboxId: string;
+  decidedAt: string;
+  /** The marketplace version the decision was made against (sent as expectedVersion). */
+  baseVersion: number;
 }
 
 const SORT_KEY_DECIMALS = 4;
@@ -38,10 +53,17 @@ export function searchTerms(request: Pick<CancelRequest, 'id' | 'orderId'>, orde
   return [...terms];
 }
 
-export function toCachedRequest(request: CancelRequest, order: Order | undefined): CachedRequest {
+/**
+ * The cache row for a marketplace record. What is ours alone (a pending decision, the assignee)
+ * is carried over from the row it replaces.
+ */
+export function toCachedRequest(request: CancelRequest, order: Order | undefined, previous?: CachedRequest): CachedRequest {
+  const local = previous?.local ?? null;
   return {
     ...request,
-    view: viewOfState(request.state),
+    view: viewOfState(local?.state ?? request.state),
+    local,
+    assignee: previous?.assignee ?? null,
     buyerName: order?.buyer.name ?? '',
     buyerCountry: order?.buyer.country ?? '',
     phase: order === undefined ? null : phaseOf(order),
@@ -52,6 +74,16 @@ export function toCachedRequest(request: CancelRequest, order: Order | undefined
 
 /** The marketplace's record, without what the cache added. */
 export function toRemoteRequest(cached: CachedRequest): CancelRequest {
-  const { view: _view, buyerName: _buyerName, buyerCountry: _buyerCountry, phase: _phase, amountKey: _amountKey, terms: _terms, ...request } = cached;
+  const {
+    view: _view,
+    local: _local,
+    assignee: _assignee,
+    buyerName: _buyerName,
+    buyerCountry: _buyerCountry,
+    phase: _phase,
+    amountKey: _amountKey,
+    terms: _terms,
+    ...request
+  } = cached;
   return request;
 }

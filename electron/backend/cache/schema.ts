@@ -43,9 +43,32 @@ export const CACHE_SCHEMA: readonly SchemaVersion[] = [
       }
     },
   },
+  {
+    // Decisions (design.md §6): the outbox, the audit log, batches for undo, conflicts,
+    // internal notes, evidence files and refunds. Queue rows gain the pending local decision.
+    version: 3,
+    stores: {
+      outbox: 'id, batchId, requestId, status, [status+dueAt]',
+      audit: '++seq, requestId, batchId, at',
+      batches: 'id, createdAt',
+      conflicts: 'requestId',
+      notes: '++seq, requestId',
+      evidence: 'id, requestId',
+      refunds: 'id, requestId, status',
+    },
+    async upgrade(tx) {
+      await tx
+        .table<{ local?: unknown; assignee?: unknown }, string>('requests')
+        .toCollection()
+        .modify((row) => {
+          row.local ??= null;
+          row.assignee ??= null;
+        });
+    },
+  },
 ];
 
 export const CACHE_SCHEMA_VERSION = CACHE_SCHEMA.at(-1)?.version ?? 1;
 
 /** Tables the queue needs: loaded first on restart, so the seller can work while the rest loads. */
-export const QUEUE_TABLES = ['requests', 'syncMarks', 'settings'] as const;
+export const QUEUE_TABLES = ['requests', 'syncMarks', 'settings', 'conflicts', 'outbox', 'batches'] as const;

@@ -9,6 +9,12 @@ import { MarketplaceHttpClient, type HttpClientOptions } from './http-client';
 
 export type DemoConnectorOptions = Omit<HttpClientOptions, 'clock'> & { clock: Clock };
 
+/** The demo marketplace's HTTP client: it runs on this machine and sets no rate limit of its own. */
+export function createDemoHttpClient(options: DemoConnectorOptions): MarketplaceHttpClient {
+  // A real marketplace's connector sets the limits its API documents.
+  return new MarketplaceHttpClient({ requestsPerSecond: 500, burst: 500, ...options });
+}
+
 const PageEnvelopeSchema = z.object({
   items: z.array(z.unknown()).max(1000),
   nextCursor: z.string().max(1000).nullable(),
@@ -17,10 +23,7 @@ const PageEnvelopeSchema = z.object({
 const EXCERPT_CHARS = 500;
 
 /** The demo marketplace over HTTP; every payload is validated here, at the boundary. */
-export function createDemoConnector(options: DemoConnectorOptions): MarketplaceConnector {
-  // The demo marketplace runs on this machine and sets no rate limit of its own; a real
-  // marketplace's connector sets the limits its API documents.
-  const http = new MarketplaceHttpClient({ requestsPerSecond: 500, burst: 500, ...options });
+export function createDemoConnector(http: MarketplaceHttpClient): MarketplaceConnector {
 
   async function listPage<T>(resource: 'orders' | 'requests', schema: z.ZodType<T>, params: ListParams): Promise<ListPage<T>> {
     const query = new URLSearchParams({ limit: String(params.limit) });

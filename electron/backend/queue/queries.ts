@@ -54,8 +54,10 @@ export function toQueueRow(request: CachedRequest): QueueRow {
 export async function listQueue(db: CacheDb, counter: ViewCounter, input: ChannelParsedInput<'queue.list'>): Promise<QueuePage> {
   const { view, sort, limit } = input;
   if (view === 'conflicts') {
-    // Conflicts come with decisions (issue 5): none can exist before the seller decides anything.
-    return { rows: [], nextCursor: null, total: 0, truncated: false };
+    // Few by nature (the marketplace moved a request under a decision): read whole, sorted here.
+    const conflicts = await db.conflicts.toArray();
+    const rows = (await db.requests.bulkGet(conflicts.map((conflict) => conflict.requestId))).filter((row) => row !== undefined);
+    return pageInMemory(rows, input, rows.length, false);
   }
   if (input.search !== '') return searchQueue(db, input);
   const { field, descending } = SORTS[sort];
@@ -97,18 +99,23 @@ async function searchQueue(db: CacheDb, input: ChannelParsedInput<'queue.list'>)
     .slice(0, SEARCH_LIMIT)
     .filter((request) => input.view === 'all' || request.view === input.view)
     .filter((request) => words.every((word) => request.terms.some((term) => term.startsWith(word))));
+  return pageInMemory(matches, input, matches.length, truncated);
+}
+
+/** Sorts a small set of rows as the view would and serves one page of it by offset. */
+function pageInMemory(rows: CachedRequest[], input: ChannelParsedInput<'queue.list'>, total: number, truncated: boolean): QueuePage {
   const { field, descending } = SORTS[input.sort];
-  matches.sort((a, b) => {
+  rows.sort((a, b) => {
     const order = a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     return descending ? -order : order;
   });
   const offset = input.cursor === null ? 0 : decodeCursor(input.cursor, OffsetCursorSchema).offset;
-  const page = matches.slice(offset, offset + input.limit);
+  const page = rows.slice(offset, offset + input.limit);
   const nextOffset = offset + page.length;
   return {
     rows: page.map(toQueueRow),
-    nextCursor: nextOffset < matches.length ? encodeCursor({ offset: nextOffset }) : null,
-    total: matches.length,
+    nextCursor: nextOffset < rows.length ? encodeCursor({ offset: nextOffset }) : null,
+    total,
     truncated,
   };
 }

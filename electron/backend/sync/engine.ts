@@ -3,7 +3,8 @@ import type { CancelRequest } from '../../../shared/domain/request';
 import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
 import { toErrorShape } from '../../../shared/errors';
 import type { SyncProgress, SyncStatus } from '../../../shared/ipc/contract';
-import type { CacheDb, QuarantinedRow, SyncMark } from '../cache/db';
+import { checkPendingDecision } from '../actions/conflicts';
+import type { CacheDb, ConflictRow, OutboxEntry, QuarantinedRow, SyncMark } from '../cache/db';
 import { searchTerms, toCachedRequest, type CachedRequest } from '../cache/records';
 import type { Logger } from '../log';
 import type { ListPage, ListParams, MarketplaceConnector, QuarantinedRecord } from '../marketplace/connector';
@@ -22,6 +23,8 @@ export interface SyncEngineDeps {
   onStatus: (status: SyncStatus) => void;
   /** Called after each committed page that changed requests, with how their views moved. */
   onRequestsChanged: (moves: ViewMove[]) => void;
+  /** Called when the marketplace moved a request under a pending local decision. */
+  onConflicts?: (count: number) => void;
   /** Minutes between scheduled passes. */
   intervalMs?: number;
   pageSize?: number;
@@ -200,7 +203,7 @@ export class SyncEngine {
         since: page.nextCursor === null && highest !== undefined ? highest.updatedAt : mark.since,
       };
       // The page and the mark commit together: a crash resumes at the first page not applied.
-      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine], async () => {
+      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox], async () => {
         const applied = await apply(page.items);
         if (page.quarantined.length > 0) await db.quarantine.bulkAdd(page.quarantined.map((record) => this.quarantineRow(record)));
         await db.syncMarks.put(nextMark);
@@ -276,8 +279,31 @@ export class SyncEngine {
     if (newer.size === 0) return [];
     const entries = [...newer.values()];
     const orders = await db.orders.bulkGet(entries.map(({ request }) => request.orderId));
-    const rows = entries.map(({ request }, index) => toCachedRequest(request, orders[index]));
+    const detectedAt = toInstant(this.deps.clock.now());
+    const conflicts: ConflictRow[] = [];
+    const rows = entries.map(({ request, before }, index) => {
+      const check = checkPendingDecision(before, request, detectedAt);
+      switch (check.kind) {
+        case 'none':
+          return toCachedRequest(request, orders[index], before);
+        case 'confirmed':
+          // Our decision shows at the marketplace: the local copy has nothing more to say.
+          return toCachedRequest(request, orders[index], before === undefined ? undefined : { ...before, local: null });
+        case 'conflict':
+          conflicts.push(check.row);
+          return toCachedRequest(request, orders[index], before === undefined ? undefined : { ...before, local: null });
+      }
+    });
     await db.requests.bulkPut(rows);
+    if (conflicts.length > 0) {
+      await db.conflicts.bulkPut(conflicts);
+      // A decision still held in the undo window is not sent against a state it was not made for.
+      const held = (await db.outbox.bulkGet(conflicts.map((row) => row.outboxId ?? ''))).filter(
+        (entry): entry is OutboxEntry => entry !== undefined && (entry.status === 'held' || entry.status === 'retry'),
+      );
+      await db.outbox.bulkPut(held.map((entry) => ({ ...entry, status: 'conflict' as const, settledAt: detectedAt })));
+      this.deps.onConflicts?.(conflicts.length);
+    }
     return rows.map((row, index) => ({ before: entries[index]?.before?.view, after: row.view }));
   }
 

@@ -19,13 +19,13 @@ describe('settings', () => {
     first.subscribe((event, payload) => {
       if (event === 'settings.changed') seen.push(payload);
     });
-    expect(await first.handle('settings.update', { syncIntervalMinutes: 15 })).toEqual({ syncIntervalMinutes: 15 });
-    expect(seen).toEqual([{ syncIntervalMinutes: 15 }]);
+    expect(await first.handle('settings.update', { syncIntervalMinutes: 15 })).toMatchObject({ syncIntervalMinutes: 15 });
+    expect(seen).toMatchObject([{ syncIntervalMinutes: 15 }]);
     await first.close();
 
     const second = createBackend(options);
     await second.start();
-    expect(await second.handle('settings.get', {})).toEqual({ syncIntervalMinutes: 15 });
+    expect(await second.handle('settings.get', {})).toEqual({ ...DEFAULT_SETTINGS, syncIntervalMinutes: 15 });
     await second.close();
   });
 

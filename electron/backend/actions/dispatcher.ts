@@ -1,0 +1,314 @@
+import Dexie from 'dexie';
+import { z } from 'zod';
+import { OrderSchema } from '../../../shared/domain/order';
+import { CancelRequestSchema } from '../../../shared/domain/request';
+import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
+import { toErrorShape } from '../../../shared/errors';
+import { describeIssues } from '../../../shared/ipc/dispatch';
+import { MoneySchema } from '../../../shared/money';
+import type { AuditEntry, CacheDb, OutboxEntry, RefundRow } from '../cache/db';
+import { toCachedRequest } from '../cache/records';
+import type { Logger } from '../log';
+import { backoffDelay, Semaphore, type MarketplaceHttpClient } from '../marketplace/http-client';
+import type { ViewMove } from '../queue/counts';
+import { describeRemoteChange } from './conflicts';
+
+const ActionAnswerSchema = z.object({
+  request: CancelRequestSchema,
+  order: OrderSchema,
+  refund: MoneySchema.nullable(),
+});
+
+const ErrorAnswerSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }).loose(),
+});
+
+export interface DispatcherDeps {
+  db: CacheDb;
+  clock: Clock;
+  http: MarketplaceHttpClient;
+  flush: () => Promise<void>;
+  log: Logger;
+  onRequestsChanged: (moves: ViewMove[]) => void;
+  onOutboxChanged: () => void;
+  onConflicts?: (count: number) => void;
+  concurrency?: number;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  random?: () => number;
+}
+
+/** What one delivery attempt came to. */
+type Outcome =
+  | { kind: 'done' }
+  | { kind: 'retry'; code: string; message: string }
+  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'conflict' };
+
+/**
+ * Delivers the outbox to the marketplace: each due entry is sent with its id as the
+ * Idempotency-Key and the version it was decided against, a few at a time, with backoff. After
+ * a crash, entries that were being sent are sent again with the same key, and the marketplace
+ * replays its first answer: nothing is applied twice.
+ */
+export class Dispatcher {
+  private cancelTimer: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private readonly inFlight: Semaphore;
+  /** Entries this process is sending right now ('sending' in the outbox, but not left over from a crash). */
+  private readonly active = new Set<string>();
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.inFlight = new Semaphore(deps.concurrency ?? 4);
+  }
+
+  /** Looks at the outbox now (after a decision, an undo, a retry, or on start). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running !== null) {
+      this.again = true;
+      return;
+    }
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.running = this.run()
+      .catch((error: unknown) => this.deps.log.error(`dispatcher: ${toErrorShape(error).message}`))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else {
+          void this.scheduleNext();
+        }
+      });
+  }
+
+  /** Stops between requests: what is being sent finishes, nothing new starts. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    while (this.running !== null) await this.running;
+  }
+
+  /** Resolves when nothing is being sent and nothing is due now (tests, benchmarks). */
+  async idle(): Promise<void> {
+    for (;;) {
+      while (this.running !== null) await this.running;
+      if ((await this.dueEntries()).length === 0) return;
+      this.wake();
+    }
+  }
+
+  private async dueEntries(): Promise<OutboxEntry[]> {
+    const { db, clock } = this.deps;
+    const now = toInstant(clock.now());
+    const [held, sending, retry] = await Promise.all([
+      db.outbox.where('[status+dueAt]').between(['held', Dexie.minKey], ['held', now], true, true).toArray(),
+      db.outbox.where('status').equals('sending').toArray(),
+      db.outbox.where('status').equals('retry').filter((entry) => (entry.nextAttemptAt ?? entry.dueAt) <= now).toArray(),
+    ]);
+    return [...sending, ...held, ...retry].filter((entry) => !this.active.has(entry.id));
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const due = await this.dueEntries();
+      if (due.length === 0) return;
+      await Promise.all(due.map((entry) => this.inFlight.run(() => (this.stopped ? Promise.resolve() : this.deliver(entry)))));
+    }
+  }
+
+  /** Sleeps until the next entry falls due (the end of an undo window, or a retry time). */
+  private async scheduleNext(): Promise<void> {
+    if (this.stopped) return;
+    const { db, clock } = this.deps;
+    const [held, retry] = await Promise.all([
+      db.outbox.where('[status+dueAt]').between(['held', Dexie.minKey], ['held', Dexie.maxKey]).first(),
+      db.outbox.where('status').equals('retry').toArray(),
+    ]);
+    const times = [held?.dueAt, ...retry.map((entry) => entry.nextAttemptAt ?? entry.dueAt)].filter((at): at is string => at !== undefined);
+    if (times.length === 0 || this.stopped) return;
+    const next = Math.min(...times.map(instantMs));
+    this.cancelTimer?.();
+    this.cancelTimer = clock.setTimer(Math.max(0, next - clock.now()), () => {
+      this.cancelTimer = null;
+      this.wake();
+    });
+  }
+
+  private async deliver(candidate: OutboxEntry): Promise<void> {
+    const { db, clock } = this.deps;
+    // Claim it: an undo or another pass may have settled it since it was read.
+    const entry = await db.transaction('rw', db.outbox, async () => {
+      const current = await db.outbox.get(candidate.id);
+      if (current === undefined || this.active.has(current.id) || !['held', 'retry', 'sending'].includes(current.status)) return null;
+      if (current.status === 'held' && current.dueAt > toInstant(clock.now())) return null;
+      const claimed: OutboxEntry = { ...current, status: 'sending', attempts: current.attempts + 1 };
+      await db.outbox.put(claimed);
+      return claimed;
+    });
+    if (entry === null) return;
+    this.active.add(entry.id);
+    try {
+      const outcome = await this.send(entry);
+      await this.settle(entry, outcome);
+    } finally {
+      this.active.delete(entry.id);
+    }
+  }
+
+  private async send(entry: OutboxEntry): Promise<Outcome> {
+    let answer;
+    try {
+      answer = await this.deps.http.call(`/v1/requests/${encodeURIComponent(entry.requestId)}/${entry.endpoint}`, {
+        method: 'POST',
+        body: entry.body,
+        headers: { 'Idempotency-Key': entry.id },
+        retry: true,
+        accept: [400, 404, 409, 422],
+      });
+    } catch (error) {
+      const shape = toErrorShape(error);
+      return { kind: 'retry', code: shape.code, message: shape.message };
+    }
+    if (answer.status >= 200 && answer.status < 300) {
+      const parsed = ActionAnswerSchema.safeParse(answer.body);
+      if (!parsed.success) {
+        // Applied at the marketplace, but the answer is unreadable: ask again with the same key.
+        return { kind: 'retry', code: 'invalid_payload', message: `The marketplace's answer is malformed: ${describeIssues(parsed.error).slice(0, 300)}` };
+      }
+      await this.applyAnswer(entry, parsed.data);
+      return { kind: 'done' };
+    }
+    const error = ErrorAnswerSchema.safeParse(answer.body);
+    const code = error.success ? error.data.error.code : `http_${answer.status}`;
+    const message = error.success ? error.data.error.message : `The marketplace answered HTTP ${answer.status}.`;
+    if (answer.status === 409 && code === 'idempotency_in_flight') return { kind: 'retry', code, message };
+    if (answer.status === 409) {
+      await this.recordConflict(entry);
+      return { kind: 'conflict' };
+    }
+    if (answer.status === 422 && code === 'idempotency_key_reused') {
+      // Same key, other body: a bug on our side. Never retried blindly; a person must look.
+      this.deps.log.error(`BUG: idempotency key ${entry.id} was reused with another body for request ${entry.requestId}`);
+      return { kind: 'failed', code: 'idempotency_mismatch', message: `Cancel Desk sent a different decision under the same key (${entry.id}); it was not retried. Please report this.` };
+    }
+    return { kind: 'failed', code, message };
+  }
+
+  private async applyAnswer(entry: OutboxEntry, answer: z.infer<typeof ActionAnswerSchema>): Promise<void> {
+    const { db, clock } = this.deps;
+    const at = toInstant(clock.now());
+    const moves = await db.transaction('rw', [db.requests, db.orders, db.refunds, db.audit], async () => {
+      const current = await db.requests.get(entry.requestId);
+      const knownOrder = await db.orders.get(answer.order.id);
+      if (knownOrder === undefined || answer.order.version >= knownOrder.version) await db.orders.put(answer.order);
+      const mine = current?.local?.outboxId === entry.id;
+      const base = current === undefined ? undefined : { ...current, local: mine ? null : current.local };
+      const fresher = current === undefined || answer.request.version >= current.version;
+      const row = fresher ? toCachedRequest(answer.request, answer.order, base) : base;
+      if (row !== undefined) await db.requests.put(row);
+      if (answer.refund !== null) {
+        const refund: RefundRow = {
+          id: `refund-${entry.id}`,
+          requestId: entry.requestId,
+          orderId: entry.orderId,
+          outboxId: entry.id,
+          amount: answer.refund,
+          status: answer.request.state === 'refunded' ? 'completed' : 'pending',
+          updatedAt: at,
+        };
+        await db.refunds.put(refund);
+      }
+      await db.audit.add(this.auditOf(entry, 'delivered', `The marketplace applied it: the request is now ${answer.request.state.replaceAll('_', ' ')}.`, answer.request.state));
+      return current === undefined || row === undefined ? [] : [{ before: current.view, after: row.view }];
+    });
+    if (moves.length > 0) this.deps.onRequestsChanged(moves);
+  }
+
+  /** 409 on the version: fetch the request as it is now and tell the seller what changed. */
+  private async recordConflict(entry: OutboxEntry): Promise<void> {
+    const { db, clock } = this.deps;
+    let fresh = null;
+    try {
+      const answer = await this.deps.http.call(`/v1/requests/${encodeURIComponent(entry.requestId)}`);
+      const parsed = CancelRequestSchema.safeParse(answer.body);
+      if (parsed.success) fresh = parsed.data;
+    } catch (error) {
+      this.deps.log.warn(`could not refresh request ${entry.requestId} after a conflict: ${toErrorShape(error).message}`);
+    }
+    const at = toInstant(clock.now());
+    const moves = await db.transaction('rw', [db.requests, db.orders, db.conflicts, db.audit], async () => {
+      const current = await db.requests.get(entry.requestId);
+      if (current === undefined) return [];
+      const order = await db.orders.get(current.orderId);
+      const base = { ...current, local: current.local?.outboxId === entry.id ? null : current.local };
+      const row = fresh !== null && fresh.version >= current.version ? toCachedRequest(fresh, order, base) : base;
+      await db.requests.put(row);
+      const what =
+        fresh !== null ? describeRemoteChange(current, fresh) : 'The marketplace says the request changed since the decision was made; sync to see how.';
+      await db.conflicts.put({ requestId: entry.requestId, outboxId: entry.id, detectedAt: at, what, localState: current.local?.state ?? null, remoteState: row.state });
+      await db.audit.add(this.auditOf(entry, 'conflict', `Not applied: ${what}`, row.state));
+      return [{ before: current.view, after: row.view }];
+    });
+    this.deps.onRequestsChanged(moves);
+    this.deps.onConflicts?.(1);
+  }
+
+  private async settle(entry: OutboxEntry, outcome: Outcome): Promise<void> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const at = toInstant(now);
+    const moves = await db.transaction('rw', [db.outbox, db.requests, db.audit], async () => {
+      switch (outcome.kind) {
+        case 'done':
+          await db.outbox.update(entry.id, { status: 'done', settledAt: at, lastError: null });
+          return [];
+        case 'conflict':
+          await db.outbox.update(entry.id, { status: 'conflict', settledAt: at });
+          return [];
+        case 'retry': {
+          const delay = backoffDelay(entry.attempts, this.deps.retryBaseMs ?? 1_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random ?? Math.random);
+          await db.outbox.update(entry.id, { status: 'retry', nextAttemptAt: toInstant(now + delay), lastError: { code: outcome.code, message: outcome.message } });
+          return [];
+        }
+        case 'failed': {
+          await db.outbox.update(entry.id, { status: 'failed', settledAt: at, lastError: { code: outcome.code, message: outcome.message } });
+          // The decision did not happen: the request shows the marketplace's state again.
+          const current = await db.requests.get(entry.requestId);
+          if (current?.local?.outboxId !== entry.id) return [];
+          const back = toCachedRequest(current, await db.orders.get(current.orderId), { ...current, local: null });
+          await db.requests.put(back);
+          await db.audit.add(this.auditOf(entry, 'failed', `The marketplace refused it: ${outcome.message}`, current.state));
+          return [{ before: current.view, after: back.view }];
+        }
+      }
+    });
+    if (outcome.kind === 'retry') this.deps.log.warn(`outbox ${entry.id} (${entry.endpoint} ${entry.requestId}) will be retried: ${outcome.message}`);
+    await this.deps.flush();
+    if (moves.length > 0) this.deps.onRequestsChanged(moves);
+    this.deps.onOutboxChanged();
+  }
+
+  private auditOf(entry: OutboxEntry, action: string, message: string, stateAfter: string | null): AuditEntry {
+    return {
+      at: toInstant(this.deps.clock.now()),
+      actor: 'marketplace',
+      action,
+      requestId: entry.requestId,
+      orderId: entry.orderId,
+      batchId: entry.batchId,
+      params: { outboxId: entry.id, endpoint: entry.endpoint },
+      amount: null,
+      rulesVersion: null,
+      stateBefore: null,
+      stateAfter,
+      message,
+    };
+  }
+}

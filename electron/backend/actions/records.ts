@@ -1,0 +1,90 @@
+import Dexie from 'dexie';
+import { toInstant, type Clock } from '../../../shared/domain/time';
+import { toCsv } from '../../../shared/csv';
+import { DeskError } from '../../../shared/errors';
+import type { AuditEntryView, ChannelParsedInput, OutboxSummary, RequestDetail } from '../../../shared/ipc/contract';
+import { toDecimalString } from '../../../shared/money';
+import type { AuditEntry, CacheDb } from '../cache/db';
+import { toRemoteRequest } from '../cache/records';
+
+/** What the detail pane shows for one request: the record, its order, and our own notes and log. */
+export async function requestDetail(db: CacheDb, requestId: string): Promise<RequestDetail> {
+  const row = await db.requests.get(requestId);
+  if (row === undefined) throw new DeskError('not_found', `There is no request ${requestId} in the cache.`);
+  const [order, conflict, notes, audit] = await Promise.all([
+    db.orders.get(row.orderId),
+    db.conflicts.get(requestId),
+    db.notes.where('requestId').equals(requestId).sortBy('seq'),
+    db.audit.where('requestId').equals(requestId).reverse().sortBy('seq'),
+  ]);
+  return {
+    request: toRemoteRequest(row),
+    order: order ?? null,
+    local: row.local,
+    conflict: conflict === undefined ? null : { what: conflict.what, detectedAt: conflict.detectedAt, localState: conflict.localState, remoteState: conflict.remoteState },
+    notes: notes.map((note) => ({ at: note.at, text: note.text })),
+    audit: audit.map(toAuditView),
+    assignee: row.assignee,
+  };
+}
+
+export function toAuditView(entry: AuditEntry): AuditEntryView {
+  return { ...entry, seq: entry.seq ?? 0 };
+}
+
+/** Newest first, per request or for everything, paged by sequence number. */
+export async function listAudit(db: CacheDb, input: ChannelParsedInput<'audit.list'>): Promise<AuditEntryView[]> {
+  const upper = input.before ?? Dexie.maxKey;
+  if (input.requestId !== null) {
+    const entries = await db.audit.where('requestId').equals(input.requestId).reverse().sortBy('seq');
+    return entries.filter((entry) => input.before === null || (entry.seq ?? 0) < input.before).slice(0, input.limit).map(toAuditView);
+  }
+  const entries = await db.audit.where('seq').below(upper).reverse().limit(input.limit).toArray();
+  return entries.map(toAuditView);
+}
+
+const AUDIT_HEADER = ['seq', 'at', 'actor', 'action', 'request', 'order', 'batch', 'state before', 'state after', 'amount', 'currency', 'rules version', 'message', 'details'];
+
+/** The audit log as a CSV a spreadsheet opens safely (RFC 4180, UTF-8 with BOM, formulas neutralised). */
+export async function auditCsv(db: CacheDb, clock: Clock, requestId: string | null): Promise<{ fileName: string; csv: string; rows: number }> {
+  const entries = requestId === null ? await db.audit.orderBy('seq').toArray() : await db.audit.where('requestId').equals(requestId).sortBy('seq');
+  const rows = entries.map((entry) => [
+    entry.seq ?? null,
+    entry.at,
+    entry.actor,
+    entry.action,
+    entry.requestId,
+    entry.orderId,
+    entry.batchId,
+    entry.stateBefore,
+    entry.stateAfter,
+    entry.amount === null ? null : toDecimalString(entry.amount),
+    entry.amount?.currency ?? null,
+    entry.rulesVersion,
+    entry.message,
+    JSON.stringify(entry.params),
+  ]);
+  const stamp = toInstant(clock.now()).slice(0, 19).replaceAll(':', '-');
+  return { fileName: `cancel-desk-audit${requestId === null ? '' : `-${requestId}`}-${stamp}.csv`, csv: toCsv(AUDIT_HEADER, rows), rows: rows.length };
+}
+
+export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
+  const [pending, failed, conflicts] = await Promise.all([
+    db.outbox.where('status').anyOf(['held', 'sending', 'retry']).count(),
+    db.outbox.where('status').equals('failed').toArray(),
+    db.conflicts.count(),
+  ]);
+  return {
+    pending,
+    failed: failed.map((entry) => ({
+      id: entry.id,
+      requestId: entry.requestId,
+      orderId: entry.orderId,
+      endpoint: entry.endpoint,
+      code: entry.lastError?.code ?? 'unknown',
+      message: entry.lastError?.message ?? '',
+      at: entry.settledAt ?? entry.createdAt,
+    })),
+    conflicts,
+  };
+}

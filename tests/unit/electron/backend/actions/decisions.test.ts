@@ -1,0 +1,229 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBackend, type Backend } from '../../../../../electron/backend';
+import type { CachedRequest } from '../../../../../electron/backend/cache/records';
+import { silentLogger } from '../../../../../electron/backend/log';
+import { createManualClock, type ManualClock } from '../../../../../electron/simulator/clock';
+import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
+import { dispatchCall } from '../../../../../shared/ipc/dispatch';
+import { DEFAULT_POLICY } from '../../../../../shared/rules/policy';
+
+let simulator: Simulator;
+let backend: Backend;
+let clock: ManualClock;
+const START = Date.UTC(2026, 10, 26, 9);
+
+async function startBackend(undoWindowSeconds: number): Promise<void> {
+  clock = createManualClock(START);
+  backend = createBackend({
+    dataDir: await mkdtemp(join(tmpdir(), 'desk-decide-')),
+    marketplace: { baseUrl: simulator.url, token: simulator.token },
+    clock,
+    log: silentLogger,
+    syncIntervalMs: 24 * 3_600_000,
+    dispatchRetry: { baseMs: 1, capMs: 2 },
+  });
+  await backend.start();
+  await backend.handle('sync.now', { full: false });
+  await backend.handle('settings.update', { policy: { ...DEFAULT_POLICY, undoWindowSeconds } });
+}
+
+/** Lets the undo window pass and waits until the outbox has delivered what is due. */
+async function deliver(): Promise<void> {
+  clock.advance(60_000);
+  await backend.dispatchIdle();
+}
+
+async function find(predicate: (row: CachedRequest) => boolean): Promise<CachedRequest> {
+  const row = (await backend.db.requests.toArray()).find(predicate);
+  if (row === undefined) throw new Error('no request in the demo data fits this test');
+  return row;
+}
+
+const ledgerFor = (requestId: string) => simulator.state.ledger.filter((entry) => entry.requestId === requestId && entry.actor === 'seller');
+
+beforeEach(async () => {
+  simulator = await createSimulator({ seed: 8, orders: 600, buyers: { active: false }, startMs: START });
+});
+
+afterEach(async () => {
+  await backend.close();
+  await simulator.close();
+});
+
+describe('decisions: each action through the contract, delivered once', () => {
+  it('accept refunds the quote, audited with the rules version, and reaches the marketplace once', async () => {
+    await startBackend(10);
+    const target = await find((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment');
+    const result = await backend.handle('decisions.decide', { requestIds: [target.id], action: { type: 'accept' } });
+    expect(result).toMatchObject({ done: 1, skipped: 0, items: [{ requestId: target.id, status: 'done', state: 'accepted' }] });
+    expect(result.batchId).not.toBeNull();
+    const amount = result.items[0]?.status === 'done' ? result.items[0].amount : null;
+    expect(amount?.amountMinor).toBeGreaterThan(0);
+
+    // Pending locally, nothing sent yet: the undo window holds it.
+    expect((await backend.db.requests.get(target.id))?.local?.state).toBe('accepted');
+    expect(ledgerFor(target.id)).toEqual([]);
+    const [decision] = (await backend.handle('requests.get', { requestId: target.id })).audit;
+    expect(decision).toMatchObject({ actor: 'seller', action: 'accept', stateBefore: 'requested', stateAfter: 'accepted', amount });
+    expect(decision?.rulesVersion).toMatch(/^\d+\.\d+\.\d+$/);
+
+    await deliver();
+    const applied = ledgerFor(target.id);
+    expect(applied).toHaveLength(1);
+    expect(applied[0]).toMatchObject({ action: 'accept', refund: amount });
+    const detail = await backend.handle('requests.get', { requestId: target.id });
+    expect(detail.request.state).toBe('accepted');
+    expect(detail.local).toBeNull();
+    expect(detail.audit.map((entry) => entry.action)).toEqual(['delivered', 'accept']);
+    expect((await backend.handle('outbox.summary', {})).pending).toBe(0);
+  });
+
+  it('refuse, ask for proof, offer and escalate each reach the marketplace with their parameters', async () => {
+    await startBackend(0);
+    const disputes = (await backend.db.requests.toArray()).filter((row) => row.kind === 'dispute' && row.state === 'requested' && row.local === null);
+    const [proof, offer, escalate] = disputes;
+    const shippedCancel = await find((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment');
+    if (proof === undefined || offer === undefined || escalate === undefined) throw new Error('not enough open disputes');
+
+    await backend.handle('decisions.decide', {
+      requestIds: [shippedCancel.id],
+      action: { type: 'refuse', reason: 'already_shipped', carrier: 'DHL', trackingNumber: 'JD0123456789' },
+    });
+    await backend.handle('decisions.decide', { requestIds: [proof.id], action: { type: 'request_proof', message: 'Please send a photo of the damage.' } });
+    const offerAmount = { amountMinor: Math.max(1, Math.floor(offer.requestedAmount.amountMinor / 2)), currency: offer.requestedAmount.currency };
+    await backend.handle('decisions.decide', { requestIds: [offer.id], action: { type: 'offer', amount: offerAmount } });
+    await backend.handle('decisions.decide', { requestIds: [escalate.id], action: { type: 'escalate' } });
+    await deliver();
+
+    expect(ledgerFor(shippedCancel.id)).toMatchObject([{ action: 'refuse', toState: 'refused' }]);
+    expect(ledgerFor(proof.id)).toMatchObject([{ action: 'request_evidence', toState: 'proof_requested' }]);
+    expect(ledgerFor(offer.id)).toMatchObject([{ action: 'offer', toState: 'offer_made' }]);
+    expect(ledgerFor(escalate.id)).toMatchObject([{ action: 'escalate', toState: 'escalated' }]);
+    expect((await backend.db.requests.get(offer.id))?.offer).toEqual(offerAmount);
+  });
+
+  it('a bulk decision plans every item, skips with reasons, and writes one batch', async () => {
+    await startBackend(10);
+    const rows = (await backend.db.requests.toArray()).slice(0, 40);
+    const result = await backend.handle('decisions.decide', { requestIds: [...rows.map((row) => row.id), 'r-nope'], action: { type: 'accept' } });
+    expect(result.done + result.skipped).toBe(41);
+    expect(result.items.find((item) => item.requestId === 'r-nope')).toMatchObject({ status: 'skipped', code: 'not_found' });
+    const batch = await backend.db.batches.get(result.batchId ?? '');
+    expect(batch?.requestIds).toHaveLength(result.done);
+    expect(await backend.db.outbox.where('batchId').equals(result.batchId ?? '').count()).toBe(result.done);
+    expect(result.totals.reduce((sum, total) => sum + total.count, 0)).toBe(result.done);
+  });
+});
+
+describe('decisions: bad input changes nothing', () => {
+  it.each([
+    ['a negative amount', { type: 'offer', amount: { amountMinor: -100, currency: 'USD' } }, 'amountMinor'],
+    ['a fractional amount', { type: 'offer', amount: { amountMinor: 10.5, currency: 'USD' } }, 'amountMinor'],
+    ['an unknown action', { type: 'delete' }, 'type'],
+  ])('%s is refused at the boundary naming the field', async (_label, action, field) => {
+    const result = await dispatchCall('decisions.decide', { requestIds: ['r-000001'], action }, () => Promise.resolve(null));
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(JSON.stringify(result)).toContain(field);
+  });
+
+  it('over the cap, missing tracking, an unknown id, a wrong state and a duplicate each name the rule', async () => {
+    await startBackend(10);
+    const dispute = await find((row) => row.kind === 'dispute' && row.state === 'requested');
+    const cancel = await find((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment');
+    const done = await find((row) => row.state === 'withdrawn' || row.state === 'closed_by_platform' || row.state === 'refunded');
+    const before = { outbox: await backend.db.outbox.count(), audit: await backend.db.audit.count() };
+
+    const overCap = { amountMinor: dispute.refundMax.amountMinor + 1, currency: dispute.refundMax.currency };
+    await expect(backend.handle('decisions.decide', { requestIds: [dispute.id], action: { type: 'offer', amount: overCap } })).rejects.toMatchObject({
+      message: expect.stringMatching(/too much|at most/i) as string,
+    });
+    await expect(backend.handle('decisions.decide', { requestIds: [cancel.id], action: { type: 'refuse', reason: 'already_shipped' } })).rejects.toMatchObject({
+      message: expect.stringMatching(/carrier|tracking/i) as string,
+    });
+    await expect(backend.handle('decisions.decide', { requestIds: ['r-999999'], action: { type: 'accept' } })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(backend.handle('decisions.decide', { requestIds: [done.id], action: { type: 'accept' } })).rejects.toMatchObject({
+      code: expect.any(String) as string,
+    });
+    expect({ outbox: await backend.db.outbox.count(), audit: await backend.db.audit.count() }).toEqual(before);
+
+    await backend.handle('decisions.decide', { requestIds: [cancel.id], action: { type: 'accept' } });
+    await expect(backend.handle('decisions.decide', { requestIds: [cancel.id], action: { type: 'accept' } })).rejects.toMatchObject({ code: 'decision_pending' });
+    expect(await backend.db.outbox.count()).toBe(before.outbox + 1);
+  });
+});
+
+describe('undo', () => {
+  it('inside the window sends nothing and restores every state exactly; after it, undo is refused', async () => {
+    await startBackend(10);
+    const rows = (await backend.db.requests.toArray()).filter((row) => row.state === 'requested' && row.kind === 'cancel').slice(0, 5);
+    const before = await backend.db.requests.bulkGet(rows.map((row) => row.id));
+    const countsBefore = await backend.handle('queue.counts', {});
+    const batch = await backend.handle('decisions.decide', { requestIds: rows.map((row) => row.id), action: { type: 'accept' } });
+    expect(batch.done).toBe(5);
+    expect((await backend.handle('queue.counts', {})).needs_reply).toBe(countsBefore.needs_reply - 5);
+
+    expect(await backend.handle('decisions.undo', { batchId: batch.batchId ?? '' })).toEqual({ batchId: batch.batchId, undone: 5 });
+    expect(await backend.db.requests.bulkGet(rows.map((row) => row.id))).toEqual(before);
+    expect(await backend.handle('queue.counts', {})).toEqual(countsBefore);
+    await deliver();
+    expect(rows.flatMap((row) => ledgerFor(row.id))).toEqual([]);
+    expect((await backend.db.audit.toArray()).filter((entry) => entry.action === 'undo')).toHaveLength(5);
+
+    const second = await backend.handle('decisions.decide', { requestIds: [rows[0]?.id ?? ''], action: { type: 'accept' } });
+    await deliver();
+    await expect(backend.handle('decisions.undo', { batchId: second.batchId ?? '' })).rejects.toMatchObject({ code: 'undo_expired' });
+    expect(ledgerFor(rows[0]?.id ?? '')).toHaveLength(1);
+  });
+});
+
+describe('the marketplace moves first', () => {
+  it('a buyer who withdraws while an accept waits: no refund is sent, the conflict says what changed', async () => {
+    await startBackend(10);
+    const target = await find((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment');
+    await backend.handle('decisions.decide', { requestIds: [target.id], action: { type: 'accept' } });
+    const withdrawn = await fetch(`${simulator.url}/_sim/requests/${target.id}/withdraw`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${simulator.adminToken}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(withdrawn.status).toBe(200);
+    await deliver();
+
+    expect(simulator.state.ledger.filter((entry) => entry.requestId === target.id && entry.refund !== null)).toEqual([]);
+    const detail = await backend.handle('requests.get', { requestId: target.id });
+    expect(detail.request.state).toBe('withdrawn');
+    expect(detail.conflict?.what).toMatch(/^The buyer withdrew the request at \d\d:\d\d UTC/);
+    const conflicts = await backend.handle('queue.list', { view: 'conflicts', sort: 'time_left', limit: 10, cursor: null, search: '' });
+    expect(conflicts.rows.map((row) => row.requestId)).toEqual([target.id]);
+    expect((await backend.handle('queue.counts', {})).conflicts).toBe(1);
+    expect(await backend.handle('conflicts.dismiss', { requestId: target.id })).toEqual({ dismissed: true });
+    expect((await backend.handle('queue.counts', {})).conflicts).toBe(0);
+  });
+
+  it('the same idempotency key with a different body is reported as a bug and never retried', async () => {
+    await startBackend(0);
+    const [first, second] = (await backend.db.requests.toArray()).filter((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment');
+    if (first === undefined || second === undefined) throw new Error('not enough requests');
+    const one = await backend.handle('decisions.decide', { requestIds: [first.id], action: { type: 'accept' } });
+    await deliver();
+    const sent = await backend.db.outbox.where('batchId').equals(one.batchId ?? '').first();
+    // A bug that re-used the key for another request's decision:
+    const two = await backend.handle('decisions.decide', { requestIds: [second.id], action: { type: 'accept' } });
+    const entry = await backend.db.outbox.where('batchId').equals(two.batchId ?? '').first();
+    if (sent === undefined || entry === undefined) throw new Error('no outbox entries');
+    await backend.db.transaction('rw', backend.db.outbox, async () => {
+      await backend.db.outbox.bulkDelete([entry.id, sent.id]);
+      await backend.db.outbox.add({ ...entry, id: sent.id, requestId: first.id, body: { ...entry.body, expectedVersion: 999 } });
+    });
+    await deliver();
+    const failed = await backend.handle('outbox.summary', {});
+    expect(failed.failed).toMatchObject([{ code: 'idempotency_mismatch' }]);
+    const attempts = (await backend.db.outbox.get(sent.id))?.attempts;
+    clock.advance(3_600_000);
+    await backend.dispatchIdle();
+    expect((await backend.db.outbox.get(sent.id))?.attempts).toBe(attempts);
+  });
+});
