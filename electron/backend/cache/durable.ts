@@ -1,11 +1,10 @@
 import Dexie, { type DBCoreTableSchema, type Transaction } from 'dexie';
-import { unlink } from 'node:fs/promises';
 import type { Clock } from '../../../shared/domain/time';
 import { DeskError } from '../../../shared/errors';
 import { silentLogger, type Logger } from '../log';
 import { type CapturedTransaction, journalCaptureMiddleware, type TouchedWrite } from './capture';
-import { syncDirectory } from './files';
-import { encodeFrame } from './frame';
+import { removeIfPresent, syncDirectory } from './files';
+import { encodeTextFrame } from './frame';
 import { type JournalOp, JournalWriter } from './journal';
 import { type CacheKey, isCacheKey, KeySet, withKeyAt } from './keys';
 import { rawIndexedDb, type RawDatabase, type RawKeyRange, type RawObjectStore, whenDone } from './raw-idb';
@@ -262,7 +261,9 @@ interface LoadContext {
 }
 
 function putRows(context: LoadContext, store: RawObjectStore, rows: readonly unknown[], keys: readonly CacheKey[] | undefined): void {
-  const { guard, meta } = context;
+  const { meta } = context;
+  // Consulted now, as the transaction starts: every earlier write of the app has committed.
+  const guard = context.guard !== null && !context.guard.empty ? context.guard : null;
   for (let index = 0; index < rows.length; index += 1) {
     const row = rows[index];
     const key = meta.outbound ? keys?.[index] : guard === null ? undefined : meta.extractKey(row);
@@ -446,6 +447,38 @@ async function stagedLoad(
   }
 }
 
+function buildReport(recovery: Recovery, upgradedFrom: number | null, schemaVersion: number, loadedFirst: string[]): RecoveryReport {
+  const { snapshot, corruption } = recovery;
+  const messages: string[] = [
+    ...recovery.snapshotProblems.map((problem) => `${problem.message} It was kept as ${problem.keptAs}.`),
+    ...(recovery.fellBackToPreviousSnapshot && snapshot !== null ? [`The cache was rebuilt from the previous snapshot ${snapshot.file} and the journal since it.`] : []),
+    ...(recovery.droppedTail === null ? [] : [recovery.droppedTail.message]),
+    ...(corruption === null
+      ? []
+      : [
+          `${corruption.message}${corruption.keptAs === null ? '' : ` The damaged file was kept as ${corruption.keptAs}.`}${corruption.setAside.length > 0 ? ` Set aside: ${corruption.setAside.join(', ')}.` : ''}`,
+        ]),
+    ...(upgradedFrom === null ? [] : [`The cache was upgraded from schema version ${upgradedFrom} to ${schemaVersion}.`]),
+  ];
+  return {
+    snapshotUsed:
+      snapshot === null
+        ? null
+        : { file: snapshot.file, seq: snapshot.header.seq, schemaVersion: snapshot.header.schemaVersion, bytes: snapshot.bytes, rows: snapshot.rowCounts },
+    fellBackToPreviousSnapshot: recovery.fellBackToPreviousSnapshot,
+    snapshotProblems: recovery.snapshotProblems,
+    recordsReplayed: recovery.records.length,
+    lastSeq: recovery.lastSeq,
+    droppedTail: recovery.droppedTail,
+    corruption,
+    upgradedFrom,
+    schemaVersion,
+    loadedFirst,
+    fresh: recovery.fresh,
+    messages,
+  };
+}
+
 /** Opens (recovering if needed) a durable cache in `options.dir`. See the module comment. */
 export async function openDurableCache<TDb extends Dexie = Dexie>(options: DurableCacheOptions): Promise<DurableCache<TDb>> {
   const log = options.log ?? silentLogger;
@@ -529,7 +562,7 @@ export async function openDurableCache<TDb extends Dexie = Dexie>(options: Durab
           return;
         }
         const seq = writer.lastSeq + 1;
-        writer.append(seq, encodeFrame(Buffer.from(`{"seq":${seq},"ops":[${transaction.ops.join(',')}]}`, 'utf8')));
+        writer.append(seq, encodeTextFrame(`{"seq":${seq},"ops":[${transaction.ops.join(',')}]}`));
         if (guards.size > 0) for (const write of transaction.touched) guards.get(write.table)?.record(write);
         considerCompaction();
       },
@@ -556,9 +589,12 @@ export async function openDurableCache<TDb extends Dexie = Dexie>(options: Durab
   });
   const journal = writer;
 
-  const snapshot: VerifiedSnapshot | null = upgrade ? null : recovery.snapshot;
+  // What is still to load: dropped table by table, so the file's bytes and parsed records go
+  // once loaded (at 100k orders they are hundreds of MB).
+  let snapshot: VerifiedSnapshot | null = upgrade ? null : recovery.snapshot;
   const replay = upgrade ? new Map<string, JournalOp[]>() : opsByTable(recovery.records);
-  for (const table of [...(snapshot?.header.tables.map((entry) => entry.name) ?? []), ...replay.keys()]) {
+  const snapshotTables = new Set(snapshot?.header.tables.map((entry) => entry.name) ?? []);
+  for (const table of [...snapshotTables, ...replay.keys()]) {
     if (!metas.has(table)) {
       db.close();
       throw new DeskError('cache_load_failed', `The cache in ${options.dir} holds table ${table}, which the schema does not have at version ${currentVersion}.`);
@@ -568,8 +604,11 @@ export async function openDurableCache<TDb extends Dexie = Dexie>(options: Durab
     const meta = metas.get(table);
     if (meta === undefined) return;
     const context: LoadContext = { raw, meta, chunkRows, guard, stopped: () => closing };
-    if (snapshot?.header.tables.some((entry) => entry.name === table) === true) await loadSnapshotTable(context, snapshot.chunks(table));
+    if (snapshot !== null && snapshotTables.has(table)) await loadSnapshotTable(context, snapshot.chunks(table));
     await replayOps(context, replay.get(table) ?? []);
+    replay.delete(table);
+    snapshotTables.delete(table);
+    if (snapshotTables.size === 0) snapshot = null;
     loaded.add(table);
     guards.delete(table);
   };
@@ -589,39 +628,9 @@ export async function openDurableCache<TDb extends Dexie = Dexie>(options: Durab
   // Guards go up before open() resolves, so no write of the app can slip past them.
   for (const table of rest) guards.set(table, new LoadGuard());
 
-  const messages: string[] = [
-    ...recovery.snapshotProblems.map((problem) => `${problem.message} It was kept as ${problem.keptAs}.`),
-    ...(recovery.fellBackToPreviousSnapshot && recovery.snapshot !== null ? [`The cache was rebuilt from the previous snapshot ${recovery.snapshot.file} and the journal since it.`] : []),
-    ...(recovery.droppedTail === null ? [] : [recovery.droppedTail.message]),
-    ...(recovery.corruption === null
-      ? []
-      : [`${recovery.corruption.message}${recovery.corruption.keptAs === null ? '' : ` The damaged file was kept as ${recovery.corruption.keptAs}.`}${recovery.corruption.setAside.length > 0 ? ` Set aside: ${recovery.corruption.setAside.join(', ')}.` : ''}`]),
-    ...(upgrade ? [`The cache was upgraded from schema version ${oldestVersion} to ${currentVersion}.`] : []),
-  ];
-  const report: RecoveryReport = {
-    snapshotUsed:
-      recovery.snapshot === null
-        ? null
-        : {
-            file: recovery.snapshot.file,
-            seq: recovery.snapshot.header.seq,
-            schemaVersion: recovery.snapshot.header.schemaVersion,
-            bytes: recovery.snapshot.bytes,
-            rows: recovery.snapshot.rowCounts,
-          },
-    fellBackToPreviousSnapshot: recovery.fellBackToPreviousSnapshot,
-    snapshotProblems: recovery.snapshotProblems,
-    recordsReplayed: recovery.records.length,
-    lastSeq: recovery.lastSeq,
-    droppedTail: recovery.droppedTail,
-    corruption: recovery.corruption,
-    upgradedFrom: upgrade ? oldestVersion : null,
-    schemaVersion: currentVersion,
-    loadedFirst: [...loaded],
-    fresh: recovery.fresh,
-    messages,
-  };
-  for (const message of messages) log.warn(message);
+  const report = buildReport(recovery, upgrade ? oldestVersion : null, currentVersion, [...loaded]);
+  const repaired = upgrade || recovery.fellBackToPreviousSnapshot || recovery.corruption !== null || recovery.snapshotProblems.length > 0;
+  for (const message of report.messages) log.warn(message);
 
   const compact = (): Promise<WrittenSnapshot | null> => {
     if (closing) return Promise.reject(new DeskError('cache_closed', 'The cache is closed.'));
@@ -652,9 +661,9 @@ export async function openDurableCache<TDb extends Dexie = Dexie>(options: Durab
     // Keep this snapshot and the previous one, and the journal since the previous one.
     const previous = snapshots[1];
     const keepFrom = previous?.seq ?? 0;
-    for (const old of snapshots.splice(2)) await unlink(old.file);
+    for (const old of snapshots.splice(2)) await removeIfPresent(old.file);
     const obsolete = journal.segments.filter((segment) => segment.lastSeq <= keepFrom && segment.lastSeq < seq);
-    for (const segment of obsolete) await unlink(segment.file);
+    for (const segment of obsolete) await removeIfPresent(segment.file);
     journal.forget(obsolete.map((segment) => segment.segment));
     await syncDirectory(options.dir);
     log.info(`cache snapshot ${written.file} written (${written.bytes} bytes, covers transaction ${written.seq})`);
@@ -675,7 +684,6 @@ export async function openDurableCache<TDb extends Dexie = Dexie>(options: Durab
   fullyLoaded.then(
     () => {
       // A cache rebuilt around damage or upgraded gets a fresh snapshot, so it stops depending on it.
-      const repaired = upgrade || recovery.fellBackToPreviousSnapshot || recovery.corruption !== null || recovery.snapshotProblems.length > 0;
       if (repaired && !closing) startCompaction();
       else considerCompaction();
     },

@@ -1,4 +1,4 @@
-import { copyFile, open, rename } from 'node:fs/promises';
+import { access, constants, copyFile, open, rename, unlink } from 'node:fs/promises';
 
 /** Makes a rename or a new file in `dir` survive a power cut (POSIX needs the directory fsynced). */
 export async function syncDirectory(dir: string): Promise<void> {
@@ -23,21 +23,42 @@ export function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && 'code' in error && error.code === code;
 }
 
-/** The name a damaged file is kept under: never deleted, never picked up again by recovery. */
-export function damagedName(file: string, nowMs: number): string {
-  return `${file}.damaged-${nowMs}`;
+/**
+ * The name a damaged file is kept under: never deleted, never picked up again by recovery, and
+ * never the name of another kept file (a second damage in the same millisecond gets `-2`).
+ */
+export async function damagedName(file: string, nowMs: number): Promise<string> {
+  const base = `${file}.damaged-${nowMs}`;
+  for (let attempt = 1; ; attempt += 1) {
+    const name = attempt === 1 ? base : `${base}-${attempt}`;
+    try {
+      await access(name);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return name;
+      throw error;
+    }
+  }
 }
 
 /** Moves a damaged file out of recovery's way, keeping it for a person to look at. */
 export async function setAside(file: string, nowMs: number): Promise<string> {
-  const aside = damagedName(file, nowMs);
+  const aside = await damagedName(file, nowMs);
   await rename(file, aside);
   return aside;
 }
 
 /** Keeps a copy of a damaged file (the original is then repaired in place). */
 export async function keepCopy(file: string, nowMs: number): Promise<string> {
-  const aside = damagedName(file, nowMs);
-  await copyFile(file, aside);
+  const aside = await damagedName(file, nowMs);
+  await copyFile(file, aside, constants.COPYFILE_EXCL);
   return aside;
+}
+
+/** Removes a file of ours that may already be gone. */
+export async function removeIfPresent(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+  }
 }

@@ -13,6 +13,17 @@ export const FRAME_HEADER_BYTES = 12;
 /** A transaction's record must stay well under V8's largest string (it is parsed as one string). */
 export const MAX_FRAME_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
+/** A frame around the UTF-8 of `text`, encoded straight into the frame (one copy, not two). */
+export function encodeTextFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text, 'utf8');
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + length);
+  frame.write(text, FRAME_HEADER_BYTES, 'utf8');
+  frame.writeUInt32LE(length, 0);
+  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4);
+  frame.writeUInt32LE(crc32(frame.subarray(0, 8)), 8);
+  return frame;
+}
+
 export function encodeFrame(payload: Buffer): Buffer {
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   frame.writeUInt32LE(payload.length, 0);

@@ -345,7 +345,7 @@ export class JournalWriter {
       }
       if (frames.length > 0) {
         const current = await this.ensureSegment(firstSeq);
-        const bytes = await writeAll(current.handle, frames.length === 1 ? (frames[0] ?? Buffer.alloc(0)) : Buffer.concat(frames));
+        const bytes = await writeAllv(current.handle, frames);
         await current.handle.sync();
         current.info.lastSeq = lastSeq;
         current.info.bytes += bytes;
@@ -428,6 +428,14 @@ export class JournalWriter {
     this.queue.length = 0;
     this.options.onFailure(this.failure);
   }
+}
+
+/** One system call for the whole batch (a kill cannot split it), without copying it into one buffer. */
+async function writeAllv(handle: FileHandle, buffers: readonly Buffer[]): Promise<number> {
+  const total = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
+  const { bytesWritten } = await handle.writev([...buffers]);
+  if (bytesWritten < total) await writeAll(handle, Buffer.concat(buffers).subarray(bytesWritten));
+  return total;
 }
 
 async function writeAll(handle: FileHandle, buffer: Buffer): Promise<number> {

@@ -1,7 +1,7 @@
-import { mkdir, readdir, rename, stat, truncate, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeskError } from '../../../shared/errors';
-import { damagedName, keepCopy, setAside, syncDirectory } from './files';
+import { keepCopy, removeIfPresent, setAside, syncDirectory } from './files';
 import { type JournalRecord, readSegment, readSegmentHeader, type SegmentHeader, segmentNumberOf, type SegmentInfo } from './journal';
 import { isSnapshotTempFile, parseSnapshotFileName, readSnapshot, SnapshotDamage, type VerifiedSnapshot } from './snapshot-file';
 
@@ -108,7 +108,7 @@ export async function recover(options: RecoverOptions): Promise<Recovery> {
   const names = await readdir(dir);
 
   // A temp file is a snapshot that never finished: it was never used and never will be.
-  for (const name of names.filter(isSnapshotTempFile)) await unlink(join(dir, name));
+  for (const name of names.filter(isSnapshotTempFile)) await removeIfPresent(join(dir, name));
 
   const snapshotNames = names
     .map((name) => ({ name, parsed: parseSnapshotFileName(name) }))
@@ -176,10 +176,12 @@ export async function recover(options: RecoverOptions): Promise<Recovery> {
     if (segment === undefined) break;
     const isLast = index === segmentFiles.length - 1;
     const nextFirstSeq = segmentFiles[index + 1]?.header?.firstSeq;
-    // Segments wholly covered by the snapshot stay (for the previous snapshot) but are not read.
-    if (!isLast && segment.header !== null && nextFirstSeq !== undefined && nextFirstSeq - 1 <= baseSeq) {
+    // Segments wholly covered by the snapshot stay (for the previous snapshot) but are not read,
+    // even damaged ones: nothing in them is needed now.
+    if (!isLast && nextFirstSeq !== undefined && nextFirstSeq - 1 <= baseSeq) {
       const { size } = await stat(segment.file);
-      live.push({ segment: segment.segment, file: segment.file, firstSeq: segment.header.firstSeq, lastSeq: nextFirstSeq - 1, bytes: size, schemaVersion: segment.header.schemaVersion });
+      const firstSeq = segment.header?.firstSeq ?? 0;
+      live.push({ segment: segment.segment, file: segment.file, firstSeq, lastSeq: nextFirstSeq - 1, bytes: size, schemaVersion: segment.header?.schemaVersion ?? 0 });
       continue;
     }
     const read = await readSegment(segment.file, segment.segment, baseSeq);
@@ -242,7 +244,7 @@ export async function recover(options: RecoverOptions): Promise<Recovery> {
     snapshotProblems.push({ ...problem, keptAs: await setAside(problem.file, stamp) });
   }
   if (tailCut !== null) {
-    if (tailCut.remove) await unlink(tailCut.file);
+    if (tailCut.remove) await removeIfPresent(tailCut.file);
     else await truncate(tailCut.file, tailCut.at);
   }
   let finalCorruption: JournalCorruption | null = null;
@@ -254,11 +256,7 @@ export async function recover(options: RecoverOptions): Promise<Recovery> {
       await truncate(corruption.file, cutAt);
     }
     const setAsideFiles: string[] = [];
-    for (const later of laterSegments) {
-      const aside = damagedName(later.file, stamp);
-      await rename(later.file, aside);
-      setAsideFiles.push(aside);
-    }
+    for (const later of laterSegments) setAsideFiles.push(await setAside(later.file, stamp));
     finalCorruption = { ...rest, keptAs, setAside: setAsideFiles };
   }
   if (snapshotProblems.length > 0 || tailCut !== null || corruption !== null) await syncDirectory(dir);

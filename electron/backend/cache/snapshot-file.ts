@@ -1,10 +1,10 @@
 import { crc32 } from 'node:zlib';
-import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../../../shared/errors';
 import { describeIssues } from '../../../shared/ipc/dispatch';
-import { syncDirectory } from './files';
+import { removeIfPresent, syncDirectory } from './files';
 import { CacheKeySchema, type CacheKey } from './keys';
 
 /**
@@ -153,8 +153,9 @@ export async function writeSnapshot(options: WriteSnapshotOptions): Promise<Writ
     await handle.sync();
     await options.beforeCommit?.();
   } catch (error) {
-    await handle.close();
-    await unlink(temp);
+    // The temp file was never used; the error that stopped the snapshot is the one to report.
+    await handle.close().catch(() => undefined);
+    await removeIfPresent(temp).catch(() => undefined);
     throw error;
   }
   await handle.close();

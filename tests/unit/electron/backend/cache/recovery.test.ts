@@ -15,6 +15,7 @@ import {
   snapshotFiles,
   TEST_SCHEMA,
   tempDir,
+  testClock,
 } from './helpers';
 
 afterEach(async () => {
@@ -137,6 +138,45 @@ describe('recovery: damage in the middle of the journal', () => {
     expect(again.report.corruption).toBeNull();
     expect(again.report.lastSeq).toBe(3);
     expect(await dump(again.db)).toEqual(after[0]);
+  });
+
+  it('keeps every damaged copy, even two made in the same millisecond', async () => {
+    const dir = await tempDir();
+    const clock = testClock();
+    const cache = await openTestCache({ dir, clock });
+    await writeTransactions(cache.db, 6);
+    await cache.close();
+    const [segment = ''] = await journalFiles(dir);
+    const file = join(dir, segment);
+    const kept: string[] = [];
+    for (const record of [3, 1]) {
+      const bounds = await recordBounds(file);
+      const damaged = flipByte(await readFile(file), (bounds[record]?.start ?? 0) + 30);
+      await writeFile(file, damaged);
+      const recovered = await openTestCache({ dir, clock });
+      expect(recovered.report.corruption?.lastGoodSeq).toBe(record);
+      kept.push(recovered.report.corruption?.keptAs ?? '');
+      await recovered.close();
+    }
+    expect(kept[1]).toBe(`${kept[0] ?? ''}-2`);
+    expect((await readdir(dir)).filter((name) => name.startsWith(`${segment}.damaged-`))).toHaveLength(2);
+  });
+
+  it('leaves alone a damaged segment that the snapshot in use already covers', async () => {
+    const dir = await tempDir();
+    const cache = await openTestCache({ dir });
+    await writeTransactions(cache.db, 3);
+    await cache.compact();
+    const states = await writeTransactions(cache.db, 2, 4);
+    await cache.close();
+    const [first = ''] = await journalFiles(dir);
+    await writeFile(join(dir, first), flipByte(await readFile(join(dir, first)), 40));
+
+    const recovered = await openTestCache({ dir });
+    expect(recovered.report.corruption).toBeNull();
+    expect(recovered.report.recordsReplayed).toBe(2);
+    expect(await dump(recovered.db)).toEqual(states[1]);
+    expect((await readdir(dir)).filter((name) => name.includes('.damaged-'))).toEqual([]);
   });
 
   it('does not apply later segments after damage, and keeps them aside', async () => {
