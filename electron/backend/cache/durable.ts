@@ -89,7 +89,7 @@ export interface RecoveryReport {
   loadedFirst: string[];
   /** No cache files were found: a first start. */
   fresh: boolean;
-  /** One sentence per thing a person should know about, for the log. */
+  /** One sentence per thing a person should know about, for the caller to log (open() does not). */
   messages: string[];
 }
 
@@ -630,7 +630,6 @@ export async function openDurableCache<TDb extends Dexie = Dexie>(options: Durab
 
   const report = buildReport(recovery, upgrade ? oldestVersion : null, currentVersion, [...loaded]);
   const repaired = upgrade || recovery.fellBackToPreviousSnapshot || recovery.corruption !== null || recovery.snapshotProblems.length > 0;
-  for (const message of report.messages) log.warn(message);
 
   const compact = (): Promise<WrittenSnapshot | null> => {
     if (closing) return Promise.reject(new DeskError('cache_closed', 'The cache is closed.'));
