@@ -1,34 +1,61 @@
 /**
  * The backend's thread in the Electron app: loading and syncing 100k orders takes seconds of
  * CPU, which must never freeze window events and IPC on the main thread. Input arrives here
- * already validated by the main thread's binding helper.
+ * already validated by the main thread's binding helper. It also decides on deadline
+ * notifications (main shows them) and sends its log lines to main's log file.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorShape } from '../../shared/errors';
 import { createBackend } from '../backend';
-import { prefixedConsoleLogger } from '../backend/log';
+import { watchDeadlines } from '../backend/alerts/deadline-watch';
+import type { Logger } from '../backend/log';
 import { systemClock } from '../backend/system-clock';
-import { createSimulator } from '../simulator/server';
+import { createSimulator, type Simulator } from '../simulator/server';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol';
 
 async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): Promise<void> {
   const post = (message: FromWorker): void => port.postMessage(message);
-  const log = prefixedConsoleLogger('[backend]');
-  // The embedded demo marketplace: what the app connects to out of the box.
-  const simulator = await createSimulator({ seed: config.demo.seed, orders: config.demo.orders });
+  const log: Logger = {
+    info: (message) => post({ type: 'log', level: 'info', message }),
+    warn: (message) => post({ type: 'log', level: 'warn', message }),
+    error: (message) => post({ type: 'log', level: 'error', message }),
+  };
+  let simulator: Simulator | null = null;
+  let marketplace: { baseUrl: string; token: string };
+  if (config.marketplace.kind === 'demo') {
+    // The embedded demo marketplace: what the app connects to out of the box.
+    simulator = await createSimulator({ seed: config.marketplace.seed, orders: config.marketplace.orders });
+    marketplace = { baseUrl: simulator.url, token: simulator.token };
+  } else {
+    marketplace = { baseUrl: config.marketplace.baseUrl, token: config.marketplace.token };
+  }
+  log.info(`marketplace: ${config.marketplace.kind === 'demo' ? 'the embedded demo' : marketplace.baseUrl}`);
   const backend = createBackend({
     dataDir: config.dataDir,
-    marketplace: { baseUrl: simulator.url, token: simulator.token },
+    marketplace,
     clock: systemClock,
     log,
     appVersion: config.appVersion,
+  });
+  const deadlines = watchDeadlines({
+    listPage: (cursor, limit) => backend.handle('queue.list', { view: 'needs_reply', sort: 'time_left', limit, cursor, search: '' }),
+    clock: systemClock,
+    thresholdHours: config.deadlineAlertHours,
+    notify: (alert) => post({ type: 'deadline-alert', alert }),
+    log,
   });
   backend.subscribe((event, payload) => post({ type: 'event', event, payload }));
   port.on('message', (message: ToWorker) => {
     if (message.type === 'close') {
       void (async () => {
-        await backend.close();
-        await simulator.close();
+        deadlines.stop();
+        try {
+          // Stops syncing and sending between requests, then saves the cache.
+          await backend.close();
+        } catch (error) {
+          log.error(`the backend did not close cleanly: ${toErrorShape(error).message}`);
+        }
+        await simulator?.close();
         post({ type: 'closed' });
       })();
       return;
@@ -41,6 +68,7 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
   });
   await backend.start();
   post({ type: 'ready' });
+  await deadlines.check();
 }
 
 if (parentPort === null) {

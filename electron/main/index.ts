@@ -1,14 +1,27 @@
 /**
- * Electron-only glue: lifecycle, the hardened window, the renderer's scheme, and binding the
- * backend (in its worker thread) to ipcMain. No business logic here.
+ * Electron-only glue: lifecycle, the hardened window, the renderer's scheme, the menu, the OS
+ * integration, and binding the backend (in its worker thread) to ipcMain. No business logic here.
  */
-import { app, ipcMain, type BrowserWindow } from 'electron';
+import { app, ipcMain, Menu, safeStorage, screen, session, shell, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { COMMANDS } from '../../shared/commands';
+import type { Logger } from '../backend/log';
 import { startBackendWorker, type BackendClient } from './backend-client';
-import { bindContract, forwardEvent } from './ipc';
+import { DESKTOP_SETTINGS_FILE, loadDesktopSettings } from './desktop-settings';
+import { needsReplyCount, showBadgeCount, showDeadlineNotification } from './desktop-integration';
+import { openExternalSafely } from './external-links';
+import { bindContract, createSenderCheck, forwardEvent } from './ipc';
+import { createAppLog } from './logging';
+import { chooseMarketplace } from './marketplace-choice';
+import { buildMenuTemplate, type MenuPlatform } from './menu';
 import { registerAppScheme, serveRenderer } from './protocol';
-import { APP_ORIGIN, createMainWindow, denyAllPermissions } from './window';
+import { createSecretStore } from './secret-store';
+import { closeWithin, SHUTDOWN_TIMEOUT_MS } from './shutdown';
+import { resolveUpdateFeed, startAutoUpdates, UPDATE_URL_ENV, type AutoUpdates } from './updater';
+import { APP_ORIGIN, captureWindowState, createMainWindow, denyAllPermissions, guardWebContents, type WindowGuards } from './window';
+import { loadWindowState, placeWindow, saveWindowState, WINDOW_STATE_FILE } from './window-state';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
@@ -17,8 +30,11 @@ const paths = {
   worker: join(here, 'backend-worker.js'),
 };
 
+// Before anything else: every renderer sandboxed, our scheme privileged, the profile chosen.
+app.enableSandbox();
 registerAppScheme();
-// A separate profile on demand (tests, a second seller account): must be set before ready.
+// A separate profile on demand (tests, a second seller account): must be set before ready, and
+// before the single-instance lock, which is per profile.
 if (process.env.CANCEL_DESK_USER_DATA) app.setPath('userData', process.env.CANCEL_DESK_USER_DATA);
 
 /**
@@ -27,47 +43,175 @@ if (process.env.CANCEL_DESK_USER_DATA) app.setPath('userData', process.env.CANCE
  */
 const devRendererUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererEntry = devRendererUrl ?? `${APP_ORIGIN}/index.html`;
-// (Node's URL gives custom schemes an origin of "null", hence APP_ORIGIN spelled out.)
 const rendererOrigin = devRendererUrl === undefined ? APP_ORIGIN : new URL(devRendererUrl).origin;
+
+const appLog = createAppLog({ logsDir: join(app.getPath('userData'), 'logs'), consoleLevel: app.isPackaged ? false : 'info' });
+const log: Logger = appLog.logger;
 
 let mainWindow: BrowserWindow | null = null;
 let backend: BackendClient | null = null;
+let updates: AutoUpdates | null = null;
 
-async function ready(): Promise<void> {
-  denyAllPermissions();
-  serveRenderer(paths.renderer);
-  const client = startBackendWorker(paths.worker, {
-    dataDir: app.getPath('userData'),
-    appVersion: app.getVersion(),
-    demo: { seed: 42, orders: 2_000 },
-  });
-  backend = client;
-  bindContract(ipcMain, (channel, input) => client.call(channel, input), (event) => {
-    const frameUrl = event.senderFrame?.url ?? '';
-    return mainWindow !== null && event.sender === mainWindow.webContents && frameUrl.startsWith(`${rendererOrigin}/`);
-  });
-  client.onEvent((event, payload) => {
-    if (mainWindow !== null) forwardEvent(mainWindow.webContents, event, payload);
-  });
-  mainWindow = createMainWindow(paths.preload);
-  mainWindow.on('closed', () => {
-    mainWindow = null;
-  });
-  await mainWindow.loadURL(rendererEntry);
+function focusMainWindow(): void {
+  if (mainWindow === null) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
 }
 
-app.on('window-all-closed', () => app.quit());
+const guards: WindowGuards = {
+  openExternal: (url) => void openExternalSafely(url, { openExternal: (allowed) => shell.openExternal(allowed), warn: (message) => log.warn(message) }),
+  warn: (message) => log.warn(message),
+};
 
-let quitting = false;
-app.on('before-quit', (event) => {
-  if (quitting || backend === null) return;
-  // Let the backend save its cache before the process goes.
-  event.preventDefault();
-  quitting = true;
-  void backend.close().finally(() => app.quit());
-});
+function menuPlatform(): MenuPlatform {
+  return process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
+}
 
-app.whenReady().then(ready).catch((error: unknown) => {
-  console.error(`[main] failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  app.exit(1);
-});
+async function openMainWindow(): Promise<BrowserWindow> {
+  const stateFile = join(app.getPath('userData'), WINDOW_STATE_FILE);
+  const saved = await loadWindowState(stateFile);
+  if (!saved.ok) log.warn(saved.message);
+  const primary = screen.getPrimaryDisplay();
+  const workAreas = [primary, ...screen.getAllDisplays().filter((display) => display.id !== primary.id)].map((display) => display.workArea);
+  const window = createMainWindow(paths.preload, placeWindow(saved.ok ? saved.state : null, workAreas), guards);
+
+  let saveTimer: NodeJS.Timeout | null = null;
+  const persist = (): void => {
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = null;
+    if (window.isDestroyed()) return;
+    saveWindowState(stateFile, captureWindowState(window)).catch((error: unknown) =>
+      log.warn(`could not save the window position: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  const persistSoon = (): void => {
+    if (saveTimer !== null) clearTimeout(saveTimer);
+    saveTimer = setTimeout(persist, 500);
+    saveTimer.unref();
+  };
+  window.on('resize', persistSoon);
+  window.on('move', persistSoon);
+  window.on('maximize', persistSoon);
+  window.on('unmaximize', persistSoon);
+  window.on('enter-full-screen', persistSoon);
+  window.on('leave-full-screen', persistSoon);
+  window.on('close', persist);
+  window.on('closed', () => {
+    mainWindow = null;
+  });
+  return window;
+}
+
+async function ready(): Promise<void> {
+  denyAllPermissions(session.defaultSession);
+  const userData = app.getPath('userData');
+  const desktop = await loadDesktopSettings(join(userData, DESKTOP_SETTINGS_FILE));
+  if (desktop.problem !== null) log.error(desktop.problem);
+  const marketplace = await chooseMarketplace({
+    settings: desktop.settings,
+    env: process.env,
+    secrets: createSecretStore(join(userData, 'secrets.json'), safeStorage),
+    log,
+  });
+  if (marketplace.kind === 'remote') appLog.addSecret(marketplace.token);
+
+  serveRenderer(paths.renderer);
+  const client = startBackendWorker(
+    paths.worker,
+    { dataDir: userData, appVersion: app.getVersion(), marketplace, deadlineAlertHours: desktop.settings.deadlineAlertHours },
+    log,
+  );
+  backend = client;
+  const isTrustedSender = createSenderCheck(() => mainWindow?.webContents ?? null, rendererOrigin);
+  bindContract(ipcMain, (channel, input) => client.call(channel, input), isTrustedSender);
+  client.onEvent((event, payload) => {
+    if (event === 'queue.changed') {
+      const count = needsReplyCount(payload);
+      if (count !== null) showBadgeCount(count, log);
+    }
+    if (mainWindow !== null) forwardEvent(mainWindow.webContents, event, payload);
+  });
+  client.onDeadlineAlert((alert) => showDeadlineNotification(alert, focusMainWindow, log));
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      buildMenuTemplate(COMMANDS, {
+        appName: app.getName(),
+        platform: menuPlatform(),
+        developerTools: !app.isPackaged,
+        // The renderer runs the command (its registry knows `when` and `run`).
+        onCommand: (id) => {
+          if (mainWindow !== null) forwardEvent(mainWindow.webContents, 'command.invoke', { id });
+        },
+      }),
+    ),
+  );
+
+  mainWindow = await openMainWindow();
+  await mainWindow.loadURL(rendererEntry);
+  log.info(`Cancel Desk ${app.getVersion()} started (data in ${userData})`);
+
+  // The badge starts from the cached counts, before the first sync announces a change.
+  client
+    .whenReady()
+    .then(() => client.call('queue.counts', {}))
+    .then(
+    (counts) => {
+      const count = needsReplyCount({ counts });
+      if (count !== null) showBadgeCount(count, log);
+    },
+    (error: unknown) => log.warn(`could not read the queue counts: ${error instanceof Error ? error.message : String(error)}`),
+  );
+
+  updates = await startAutoUpdates({
+    feed: resolveUpdateFeed({
+      isPackaged: app.isPackaged,
+      envUrl: process.env[UPDATE_URL_ENV],
+      settingsUrl: desktop.settings.updateFeedUrl,
+      // (resourcesPath is Electron's; absent when main runs under plain Node in the smoke test.)
+      hasBundledFeed: typeof process.resourcesPath === 'string' && existsSync(join(process.resourcesPath, 'app-update.yml')),
+    }),
+    log,
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Cancel Desk runs on this profile: it comes to the front (second-instance), this one goes.
+  app.quit();
+} else {
+  app.on('second-instance', focusMainWindow);
+  // Every web contents ever created (windows, and anything a bug might open) gets the guards,
+  // and every session denies permissions.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, guards));
+  app.on('session-created', denyAllPermissions);
+  app.on('window-all-closed', () => app.quit());
+
+  let shutdown: 'running' | 'closing' | 'done' = 'running';
+  app.on('before-quit', (event) => {
+    if (shutdown === 'done' || backend === null) return;
+    // Let the backend finish the request in flight, stop, and save before the process goes.
+    event.preventDefault();
+    if (shutdown === 'closing') return;
+    shutdown = 'closing';
+    updates?.stop();
+    const client = backend;
+    void closeWithin(() => client.close(), SHUTDOWN_TIMEOUT_MS, (delayMs, callback) => {
+      const timer = setTimeout(callback, delayMs);
+      return () => clearTimeout(timer);
+    }).then((outcome) => {
+      if (outcome.kind === 'timed_out') log.error(`the backend did not close within ${outcome.afterMs} ms; quitting anyway`);
+      if (outcome.kind === 'failed') log.error(`the backend did not close cleanly: ${outcome.message}`);
+      if (outcome.kind === 'closed') log.info('the backend closed cleanly');
+      shutdown = 'done';
+      app.quit();
+    });
+  });
+  // A terminal's Ctrl+C or the OS asking us to stop goes through the same clean shutdown.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  app.whenReady().then(ready).catch((error: unknown) => {
+    log.error(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    app.exit(1);
+  });
+}

@@ -23,6 +23,34 @@ export function bindContract(
   }
 }
 
+/** What the sender check reads from an IPC event (a structural subset, so tests can build one). */
+export interface SenderOfCall {
+  sender: unknown;
+  senderFrame: { url: string; parent: unknown } | null;
+}
+
+/**
+ * A call is trusted only from the main window's own web contents, from its top frame, while that
+ * frame shows a page of the app's origin (`app://desk/...`, or the dev server in `npm run dev`).
+ */
+export function createSenderCheck(getWindowContents: () => unknown, origin: string): (event: SenderOfCall) => boolean {
+  return (event) => {
+    const contents = getWindowContents();
+    if (contents === null || contents === undefined || event.sender !== contents) return false;
+    const frame = event.senderFrame;
+    // A frame that is gone (navigated away or destroyed) is never trusted.
+    if (frame === null || frame.parent !== null) return false;
+    let url: URL;
+    try {
+      url = new URL(frame.url);
+    } catch {
+      return false;
+    }
+    // Node's URL gives custom schemes an origin of "null": compare the parts instead.
+    return `${url.protocol}//${url.host}` === origin && url.username === '' && url.password === '';
+  };
+}
+
 /** Sends a backend event to a window, if it is still there. */
 export function forwardEvent(target: WebContents, event: EventName, payload: unknown): void {
   if (!target.isDestroyed()) target.send(eventChannel(event), payload);

@@ -40,7 +40,8 @@ async function runtimePackagesOfMain(): Promise<string[]> {
   const names = new Set<string>();
   for (const file of files) {
     const code = await readFile(file, 'utf8');
-    for (const match of code.matchAll(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']([^"'.][^"']*)["']/g)) {
+    // A specifier is a package name (optionally scoped) and a sub-path: never text with spaces.
+    for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w.-]+)*)["']/g)) {
       const specifier = match[1] ?? '';
       if (specifier.startsWith('node:') || specifier === 'electron') continue;
       names.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier));

@@ -1,49 +1,107 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { CATEGORY_TITLES, COMMANDS } from '../../../../shared/commands';
 import { CHANNELS } from '../../../../shared/ipc/contract';
 
 const MAIN_BUNDLE = 'out/main/index.js';
-const REPORT_PREFIX = 'FAKE_ELECTRON_REPORT ';
+
+interface Guards {
+  willNavigatePrevented: boolean;
+  willRedirectPrevented: boolean;
+  willAttachWebviewPrevented: boolean;
+  subframeNavigationPrevented: boolean;
+  windowOpen: string[];
+}
+
+interface MenuItem {
+  id?: string;
+  label?: string;
+  role?: string;
+  accelerator?: string;
+  registerAccelerator?: boolean;
+  sublabel?: string;
+  hasClick: boolean;
+  submenu?: MenuItem[];
+}
 
 interface Report {
-  windows: Array<{ webPreferences: Record<string, unknown> }>;
+  sandboxEnabled: boolean;
+  singleInstanceLock: boolean | null;
+  appEvents: string[];
+  windows: Array<{ width: number; height: number; x?: number; y?: number; webPreferences: Record<string, unknown> }>;
   ipcChannels: string[];
   privilegedSchemes: Array<{ scheme: string }>;
   protocolHandlers: string[];
   webContentsEvents: string[];
-  guards: { windowOpen: string[]; willNavigatePrevented: boolean; willAttachWebviewPrevented: boolean };
+  guards: Guards;
+  laterWebContents: Guards;
   loadedUrls: string[];
   permissionRequestAnswers: boolean[];
   permissionCheckAnswers: boolean[];
+  devicePermissionAnswers: boolean[];
+  displayMediaAnswers: unknown[];
+  laterSessionPermissionAnswers: boolean[];
+  senderChecks: Record<string, string>;
+  menu: MenuItem[] | null;
+  menuClick: { channel: string; payload: unknown } | null;
 }
 
-/** Runs the built main bundle in Node with `electron` replaced by a recording fake. */
-async function runMainWithFakeElectron(): Promise<Report> {
+interface Run {
+  /** Every FAKE_ELECTRON_<KIND> line, in order. */
+  lines: Array<{ kind: string; value: unknown }>;
+  userData: string;
+  exitCode: number | null;
+}
+
+/**
+ * Runs the built main bundle in Node with `electron` replaced by a recording fake, until
+ * `done` says the lines seen so far are enough; with `untilExit`, until the process exits (and
+ * `done` must hold by then).
+ */
+async function runMainWithFakeElectron(
+  done: (lines: Run['lines']) => boolean,
+  env: Record<string, string> = {},
+  untilExit = false,
+): Promise<Run> {
   const dir = await mkdtemp(join(tmpdir(), 'desk-main-'));
-  const child = spawn(
-    process.execPath,
-    ['--import', './tests/unit/electron/main/fake-electron/register.mjs', MAIN_BUNDLE],
-    { env: { ...process.env, FAKE_ELECTRON_USER_DATA: join(dir, 'user-data') }, stdio: 'pipe' },
-  );
+  const userData = join(dir, 'user-data');
+  const child = spawn(process.execPath, ['--import', './tests/unit/electron/main/fake-electron/register.mjs', MAIN_BUNDLE], {
+    env: { ...process.env, FAKE_ELECTRON_USER_DATA: userData, ...env },
+    stdio: 'pipe',
+  });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const lines: Run['lines'] = [];
   try {
-    // The fake prints its record when main loads the window; main itself keeps running.
-    return await new Promise<Report>((resolve, reject) => {
+    return await new Promise<Run>((resolve, reject) => {
       createInterface({ input: child.stdout }).on('line', (line) => {
-        if (line.startsWith(REPORT_PREFIX)) resolve(JSON.parse(line.slice(REPORT_PREFIX.length)) as Report);
+        const match = /^FAKE_ELECTRON_([A-Z_]+) (.*)$/.exec(line);
+        if (match === null) return;
+        lines.push({ kind: match[1] ?? '', value: JSON.parse(match[2] ?? 'null') as unknown });
+        if (!untilExit && done(lines)) resolve({ lines, userData, exitCode: null });
       });
-      child.once('exit', (code) => reject(new Error(`main exited with ${code} before loading its window:\n${output}`)));
+      child.once('exit', (code) => {
+        if (done(lines)) resolve({ lines, userData, exitCode: code });
+        else reject(new Error(`main exited with ${code} before the test saw what it waits for:\n${output}`));
+      });
     });
   } finally {
     child.kill('SIGKILL');
   }
 }
+
+function reportOf(run: Run): Report {
+  const line = run.lines.find((entry) => entry.kind === 'REPORT');
+  if (line === undefined) throw new Error('no report');
+  return line.value as Report;
+}
+
+const hasReport = (lines: Run['lines']): boolean => lines.some((line) => line.kind === 'REPORT');
 
 describe('the main process bundle (no Electron binary needed)', () => {
   it('exists: run `electron-vite build` first (npm test does)', () => {
@@ -51,18 +109,31 @@ describe('the main process bundle (no Electron binary needed)', () => {
   });
 
   it('creates one hardened window, registers exactly the contract, and installs every guard', async () => {
-    const report = await runMainWithFakeElectron();
+    const report = reportOf(await runMainWithFakeElectron(hasReport));
+
+    expect(report.sandboxEnabled).toBe(true);
+    expect(report.singleInstanceLock).toBe(true);
+    expect(report.appEvents).toEqual(expect.arrayContaining(['second-instance', 'web-contents-created', 'session-created', 'before-quit', 'window-all-closed']));
 
     expect(report.windows).toHaveLength(1);
     expect(report.windows[0]?.webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
     });
+    expect(report.windows[0]?.webPreferences).not.toHaveProperty('enableBlinkFeatures');
     expect(String(report.windows[0]?.webPreferences.preload)).toMatch(/out\/preload\/index\.cjs$/);
+    // No saved position yet: the default size, no position (the OS centres it).
+    expect(report.windows[0]).toMatchObject({ width: 1280, height: 800 });
+    expect(report.windows[0]).not.toHaveProperty('x');
 
     expect([...report.ipcChannels].sort()).toEqual(Object.keys(CHANNELS).sort());
 
@@ -70,10 +141,97 @@ describe('the main process bundle (no Electron binary needed)', () => {
     expect(report.privilegedSchemes.map((scheme) => scheme.scheme)).toEqual(['app']);
     expect(report.protocolHandlers).toEqual(['app']);
 
-    expect(report.guards.willNavigatePrevented).toBe(true);
-    expect(report.guards.willAttachWebviewPrevented).toBe(true);
-    expect(report.guards.windowOpen).toEqual(['deny', 'deny', 'deny']);
+    const expectedGuards: Guards = {
+      willNavigatePrevented: true,
+      willRedirectPrevented: true,
+      willAttachWebviewPrevented: true,
+      subframeNavigationPrevented: true,
+      windowOpen: ['deny', 'deny', 'deny', 'deny'],
+    };
+    expect(report.guards).toEqual(expectedGuards);
+    // A web contents created later, not by createMainWindow, gets the same guards.
+    expect(report.laterWebContents).toEqual(expectedGuards);
+
     expect(report.permissionRequestAnswers).toEqual([false, false, false, false]);
     expect(report.permissionCheckAnswers).toEqual([false, false]);
+    expect(report.devicePermissionAnswers).toEqual([false, false]);
+    expect(report.displayMediaAnswers).toEqual([null]);
+    expect(report.laterSessionPermissionAnswers).toEqual([false, false, false, false]);
+  });
+
+  it('answers IPC only from the main window’s top frame on the app’s own origin', async () => {
+    const report = reportOf(await runMainWithFakeElectron(hasReport));
+    expect(report.senderChecks).toEqual({
+      ownWindowTopFrame: 'ok',
+      otherWebContents: 'forbidden_sender',
+      foreignOrigin: 'forbidden_sender',
+      lookalikeOrigin: 'forbidden_sender',
+      subFrame: 'forbidden_sender',
+      destroyedFrame: 'forbidden_sender',
+    });
+  });
+
+  it('opens only allow-listed https links, in the system browser', async () => {
+    const run = await runMainWithFakeElectron(hasReport);
+    const opened = run.lines.filter((line) => line.kind === 'OPEN_EXTERNAL').map((line) => line.value);
+    // Probed once on the window and once on a later web contents.
+    expect(opened).toEqual(['https://www.aliexpress.com/item/1.html', 'https://www.aliexpress.com/item/1.html']);
+  });
+
+  it('builds the app menu from the command catalogue and sends a chosen command to the renderer', async () => {
+    const report = reportOf(await runMainWithFakeElectron(hasReport));
+    const menu = report.menu ?? [];
+    const commandItems = menu.flatMap((top) => (top.submenu ?? []).filter((item) => item.id !== undefined && !item.role));
+    expect(commandItems.map((item) => item.id)).toEqual(COMMANDS.map((command) => command.id));
+    expect(commandItems.map((item) => item.label)).toEqual(COMMANDS.map((command) => command.title));
+    expect(commandItems.every((item) => item.hasClick)).toBe(true);
+    for (const title of Object.values(CATEGORY_TITLES)) expect(menu.map((top) => top.label)).toContain(title);
+
+    // Chords are registered accelerators; plain keys are shown but never registered (typing).
+    const byId = new Map(commandItems.map((item) => [item.id, item]));
+    expect(byId.get('app.palette')).toMatchObject({ accelerator: 'CmdOrCtrl+K' });
+    expect(byId.get('app.palette')?.registerAccelerator).toBeUndefined();
+    expect(byId.get('app.settings')).toMatchObject({ accelerator: 'CmdOrCtrl+,' });
+    expect(byId.get('queue.next')).toMatchObject({ accelerator: 'J', registerAccelerator: false });
+    expect(byId.get('queue.extendDown')).toMatchObject({ accelerator: 'Shift+J', registerAccelerator: false });
+    expect(byId.get('view.needsReply')?.accelerator).toBeUndefined();
+    for (const item of commandItems) {
+      const registered = item.accelerator !== undefined && item.registerAccelerator !== false;
+      if (registered) expect(item.accelerator, `${item.id} registers ${item.accelerator}`).toMatch(/^(CmdOrCtrl|Ctrl|Alt)\+/);
+    }
+
+    expect(report.menuClick).toEqual({ channel: 'desk-event:command.invoke', payload: { id: 'app.palette' } });
+  });
+
+  it('quits at once, with no window and no IPC, when another instance holds the lock', async () => {
+    const run = await runMainWithFakeElectron((lines) => lines.some((line) => line.kind === 'EXIT'), { FAKE_ELECTRON_LOCK: 'taken' }, true);
+    const exit = run.lines.find((line) => line.kind === 'EXIT')?.value as { record: Report };
+    expect(exit.record.singleInstanceLock).toBe(false);
+    expect(exit.record.windows).toEqual([]);
+    expect(exit.record.ipcChannels).toEqual([]);
+    expect(run.lines.some((line) => line.kind === 'REPORT')).toBe(false);
+  });
+
+  it('shows the needs-reply count on the badge, and on quit closes the backend (cache saved) before exiting', async () => {
+    const run = await runMainWithFakeElectron((lines) => lines.some((line) => line.kind === 'EXIT'), { FAKE_ELECTRON_QUIT_ON_BADGE: '1' }, true);
+    const badges = run.lines.filter((line) => line.kind === 'BADGE').map((line) => line.value as number);
+    expect(badges.some((count) => count > 0)).toBe(true);
+    // The first before-quit is held while the backend closes; the app then quits for real.
+    const quits = run.lines.filter((line) => line.kind === 'QUIT').map((line) => line.value);
+    expect(quits).toEqual([
+      { round: 1, prevented: true },
+      { round: 2, prevented: false },
+    ]);
+    expect(run.exitCode).toBe(0);
+    // Whatever form the cache takes on disk (snapshot, journal), the backend wrote it before the process went.
+    const written = (await readdir(run.userData, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile() && !entry.parentPath.includes('logs'));
+    expect(written.length, 'the backend saved its cache').toBeGreaterThan(0);
+
+    const logText = await readFile(join(run.userData, 'logs', 'main.log'), 'utf8');
+    expect(logText).toContain('Cancel Desk 0.0.0-test started');
+    expect(logText).toContain('the backend closed cleanly');
+    expect(logText).not.toContain('[error]');
+    // No keychain in the fake: nothing was stored in plain text.
+    expect(existsSync(join(run.userData, 'secrets.json'))).toBe(false);
   });
 });

@@ -1,89 +1,216 @@
-// A recording stand-in for the `electron` module: main runs against it in plain Node, and once it
-// loads its window the record is printed as one stdout line for the test to read.
+// A recording stand-in for the `electron` module: main runs against it in plain Node. Once main
+// loads its window, the fake probes what main installed (guards, IPC sender checks, the menu) and
+// prints the record as one stdout line for the test to read; later happenings (badge counts,
+// notifications, the quit sequence) are printed as their own lines.
+//
+// Driven by the environment:
+//   FAKE_ELECTRON_USER_DATA   the userData path
+//   FAKE_ELECTRON_LOCK=taken  another instance holds the single-instance lock
+//   FAKE_ELECTRON_QUIT_ON_BADGE=1  ask the app to quit once the badge shows a count above zero
+import { EventEmitter } from 'node:events';
 
 const record = {
+  sandboxEnabled: false,
+  singleInstanceLock: null,
+  appEvents: [],
   windows: [],
   ipcChannels: [],
   privilegedSchemes: [],
   protocolHandlers: [],
   webContentsEvents: [],
   guards: {},
+  laterWebContents: {},
   loadedUrls: [],
   permissionRequestAnswers: [],
   permissionCheckAnswers: [],
-  singleInstanceLock: false,
+  devicePermissionAnswers: [],
+  displayMediaAnswers: [],
+  laterSessionPermissionAnswers: [],
+  senderChecks: {},
+  menu: null,
+  menuClick: null,
 };
 
-function report() {
-  process.stdout.write(`FAKE_ELECTRON_REPORT ${JSON.stringify(record)}\n`);
+function print(kind, value) {
+  process.stdout.write(`FAKE_ELECTRON_${kind} ${JSON.stringify(value)}\n`);
 }
 
-class FakeWebContents {
-  handlers = new Map();
+/** The menu template as data (click handlers dropped, a flag kept that there was one). */
+function serialiseMenu(items) {
+  return items.map((item) => {
+    const { click, submenu, ...rest } = item;
+    return { ...rest, hasClick: typeof click === 'function', ...(Array.isArray(submenu) ? { submenu: serialiseMenu(submenu) } : {}) };
+  });
+}
+
+class FakeWebContents extends EventEmitter {
+  sent = [];
+  windowOpenHandler = null;
+  mainFrame = { url: 'app://desk/index.html', parent: null };
+  constructor(recordEvents) {
+    super();
+    this.recordEvents = recordEvents;
+  }
   on(event, handler) {
-    record.webContentsEvents.push(event);
-    this.handlers.set(event, handler);
-    return this;
+    if (this.recordEvents) record.webContentsEvents.push(event);
+    return super.on(event, handler);
   }
   setWindowOpenHandler(handler) {
-    record.guards.windowOpen = ['https://evil.example/', 'http://www.aliexpress.com/', 'file:///etc/passwd'].map(
-      (url) => handler({ url }).action,
-    );
+    this.windowOpenHandler = handler;
   }
-  send() {}
+  send(channel, payload) {
+    this.sent.push({ channel, payload });
+  }
   isDestroyed() {
     return false;
   }
-  /** Fires an event at the registered handler and tells whether it was prevented. */
-  fire(event, ...args) {
+  /** Fires an event at the registered handlers and tells whether one prevented it. */
+  fire(event, extra = {}) {
     let prevented = false;
-    this.handlers.get(event)?.({ preventDefault: () => (prevented = true) }, ...args);
+    this.emit(event, { preventDefault: () => (prevented = true), ...extra }, 'https://evil.example/');
     return prevented;
   }
+  probeGuards() {
+    return {
+      willNavigatePrevented: this.fire('will-navigate'),
+      willRedirectPrevented: this.fire('will-redirect'),
+      willAttachWebviewPrevented: this.fire('will-attach-webview'),
+      subframeNavigationPrevented: this.fire('will-frame-navigate', { isMainFrame: false, url: 'https://evil.example/' }),
+      windowOpen: ['https://evil.example/', 'http://www.aliexpress.com/', 'file:///etc/passwd', 'https://www.aliexpress.com/item/1.html'].map(
+        (url) => this.windowOpenHandler?.({ url }).action ?? 'no handler',
+      ),
+    };
+  }
 }
 
-export class BrowserWindow {
+const appEmitter = new EventEmitter();
+let quitRequested = false;
+
+export class BrowserWindow extends EventEmitter {
   constructor(options) {
+    super();
     record.windows.push(options);
-    this.webContents = new FakeWebContents();
+    this.webContents = new FakeWebContents(true);
+    appEmitter.emit('web-contents-created', {}, this.webContents);
   }
-  on() {
-    return this;
+  isDestroyed() {
+    return false;
   }
-  once() {
-    return this;
+  isMinimized() {
+    return false;
   }
+  isMaximized() {
+    return false;
+  }
+  isFullScreen() {
+    return false;
+  }
+  getNormalBounds() {
+    const { x = 0, y = 0, width, height } = record.windows[0];
+    return { x, y, width, height };
+  }
+  restore() {}
   show() {}
+  focus() {}
+  maximize() {}
+  setFullScreen() {}
   async loadURL(url) {
     record.loadedUrls.push(url);
-    record.guards.willNavigatePrevented = this.webContents.fire('will-navigate', 'https://evil.example/');
-    record.guards.willAttachWebviewPrevented = this.webContents.fire('will-attach-webview', {}, {});
-    report();
+    record.guards = this.webContents.probeGuards();
+
+    // A web contents created later (by a bug, a devtools extension...) is guarded too.
+    const later = new FakeWebContents(false);
+    appEmitter.emit('web-contents-created', {}, later);
+    record.laterWebContents = later.probeGuards();
+
+    // A session created later denies permissions as well.
+    const laterSession = makeSession(record.laterSessionPermissionAnswers);
+    appEmitter.emit('session-created', laterSession);
+
+    // The sender check in front of every channel.
+    const handler = ipcHandlers.get('app.info');
+    const ask = async (event) => {
+      const answer = await handler(event, {});
+      return answer.ok ? 'ok' : answer.error.code;
+    };
+    const own = this.webContents;
+    record.senderChecks = {
+      ownWindowTopFrame: await ask({ sender: own, senderFrame: { url: 'app://desk/index.html', parent: null } }),
+      otherWebContents: await ask({ sender: new FakeWebContents(false), senderFrame: { url: 'app://desk/index.html', parent: null } }),
+      foreignOrigin: await ask({ sender: own, senderFrame: { url: 'https://evil.example/index.html', parent: null } }),
+      lookalikeOrigin: await ask({ sender: own, senderFrame: { url: 'app://desk.evil/index.html', parent: null } }),
+      subFrame: await ask({ sender: own, senderFrame: { url: 'app://desk/index.html', parent: {} } }),
+      destroyedFrame: await ask({ sender: own, senderFrame: null }),
+    };
+
+    // Choosing a menu item sends its command id to the renderer.
+    const palette = findMenuItem(record.menuTemplate ?? [], 'app.palette');
+    palette?.click?.();
+    record.menuClick = this.webContents.sent.find((message) => message.channel === 'desk-event:command.invoke') ?? null;
+    delete record.menuTemplate;
+
+    print('REPORT', record);
   }
 }
 
+function findMenuItem(items, id) {
+  for (const item of items) {
+    if (item.id === id) return item;
+    const inner = Array.isArray(item.submenu) ? findMenuItem(item.submenu, id) : null;
+    if (inner) return inner;
+  }
+  return null;
+}
+
+let beforeQuitRounds = 0;
 export const app = {
   whenReady: () => Promise.resolve(),
-  on() {
+  on(event, listener) {
+    record.appEvents.push(event);
+    appEmitter.on(event, listener);
     return app;
   },
   getPath: () => process.env.FAKE_ELECTRON_USER_DATA,
   getVersion: () => '0.0.0-test',
+  getName: () => 'Cancel Desk',
   isPackaged: true,
   setPath() {},
+  enableSandbox() {
+    record.sandboxEnabled = true;
+  },
   requestSingleInstanceLock() {
-    record.singleInstanceLock = true;
+    record.singleInstanceLock = process.env.FAKE_ELECTRON_LOCK !== 'taken';
+    return record.singleInstanceLock;
+  },
+  setBadgeCount(count) {
+    print('BADGE', count);
+    if (count > 0 && process.env.FAKE_ELECTRON_QUIT_ON_BADGE === '1' && !quitRequested) {
+      quitRequested = true;
+      app.quit();
+    }
     return true;
   },
-  quit() {},
+  quit() {
+    // Electron emits before-quit; a listener that prevents it keeps the app running.
+    beforeQuitRounds += 1;
+    let prevented = false;
+    appEmitter.emit('before-quit', { preventDefault: () => (prevented = true) });
+    print('QUIT', { round: beforeQuitRounds, prevented });
+    if (!prevented) {
+      print('EXIT', { record: beforeQuitRounds === 1 ? record : null });
+      process.exit(0);
+    }
+  },
   exit(code) {
     process.exit(code);
   },
 };
 
+const ipcHandlers = new Map();
 export const ipcMain = {
-  handle(channel) {
+  handle(channel, handler) {
     record.ipcChannels.push(channel);
+    ipcHandlers.set(channel, handler);
   },
 };
 
@@ -96,21 +223,70 @@ export const protocol = {
   },
 };
 
-export const session = {
-  defaultSession: {
+function makeSession(requestAnswers, checkAnswers = [], deviceAnswers = [], displayAnswers = []) {
+  return {
     setPermissionRequestHandler(handler) {
       for (const permission of ['media', 'geolocation', 'notifications', 'openExternal']) {
-        handler(null, permission, (answer) => record.permissionRequestAnswers.push(answer));
+        handler(null, permission, (answer) => requestAnswers.push(answer));
       }
     },
     setPermissionCheckHandler(handler) {
-      record.permissionCheckAnswers.push(handler(null, 'media'), handler(null, 'clipboard-read'));
+      checkAnswers.push(handler(null, 'media'), handler(null, 'clipboard-read'));
     },
+    setDevicePermissionHandler(handler) {
+      deviceAnswers.push(handler({ deviceType: 'usb' }), handler({ deviceType: 'hid' }));
+    },
+    setDisplayMediaRequestHandler(handler) {
+      handler({}, (streams) => displayAnswers.push(streams));
+    },
+  };
+}
+
+export const session = {
+  defaultSession: makeSession(record.permissionRequestAnswers, record.permissionCheckAnswers, record.devicePermissionAnswers, record.displayMediaAnswers),
+};
+
+const display = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 }, bounds: { x: 0, y: 0, width: 1920, height: 1080 } };
+export const screen = {
+  getPrimaryDisplay: () => display,
+  getAllDisplays: () => [display],
+};
+
+export const Menu = {
+  buildFromTemplate: (template) => template,
+  setApplicationMenu(template) {
+    record.menu = serialiseMenu(template);
+    record.menuTemplate = template;
   },
 };
 
-export const net = { fetch: () => Promise.reject(new Error('not in the fake')) };
-export const shell = { openExternal: () => Promise.resolve() };
-export const Menu = { setApplicationMenu() {}, buildFromTemplate: (template) => template };
+export class Notification extends EventEmitter {
+  static isSupported() {
+    return true;
+  }
+  constructor(options) {
+    super();
+    this.options = options;
+  }
+  show() {
+    print('NOTIFICATION', this.options);
+  }
+}
 
-export default { app, BrowserWindow, ipcMain, protocol, session, net, shell, Menu };
+// No keychain in the smoke test: the secret store must refuse rather than store plain text.
+export const safeStorage = {
+  isAsyncEncryptionAvailable: () => Promise.resolve(false),
+  encryptStringAsync: () => Promise.reject(new Error('not in the fake')),
+  decryptStringAsync: () => Promise.reject(new Error('not in the fake')),
+  getSelectedStorageBackend: () => 'basic_text',
+};
+
+export const net = { fetch: () => Promise.reject(new Error('not in the fake')) };
+export const shell = {
+  openExternal(url) {
+    print('OPEN_EXTERNAL', url);
+    return Promise.resolve();
+  },
+};
+
+export default { app, BrowserWindow, ipcMain, protocol, session, screen, net, shell, Menu, Notification, safeStorage };

@@ -1,0 +1,85 @@
+/**
+ * Runs the deadline decision once a minute over the "Needs reply" view, most urgent first,
+ * reading only as many pages as reach past the window. Runs beside the backend (in its worker
+ * thread in the app); it reads through the same queue query the renderer uses.
+ */
+import { instantMs, type Clock } from '../../../shared/domain/time';
+import type { QueuePage } from '../../../shared/ipc/contract';
+import type { Logger } from '../log';
+import { decideDeadlineAlert, INITIAL_ALERT_STATE, type DeadlineAlert, type DeadlineAlertState, type DeadlineRow } from './deadline-alerts';
+
+export const DEADLINE_CHECK_EVERY_MS = 60_000;
+const PAGE_SIZE = 200;
+/** A bound on one check's reading: 10,000 requests due within the window is already a flood. */
+const MAX_PAGES = 50;
+
+export interface DeadlineWatchOptions {
+  /** One page of the Needs reply view sorted by time left (cursor null: the first). */
+  listPage(cursor: string | null, limit: number): Promise<QueuePage>;
+  clock: Clock;
+  thresholdHours: number;
+  notify(alert: DeadlineAlert): void;
+  log: Logger;
+  everyMs?: number;
+}
+
+export interface DeadlineWatch {
+  /** Checks now (the timer also does, every minute). */
+  check(): Promise<void>;
+  stop(): void;
+}
+
+export function watchDeadlines(options: DeadlineWatchOptions): DeadlineWatch {
+  let state: DeadlineAlertState = INITIAL_ALERT_STATE;
+  let running: Promise<void> | null = null;
+  let cancelTimer: (() => void) | null = null;
+  let stopped = false;
+
+  async function readWindow(now: number): Promise<DeadlineRow[]> {
+    const windowEnd = now + options.thresholdHours * 3_600_000;
+    const rows: DeadlineRow[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result: QueuePage = await options.listPage(cursor, PAGE_SIZE);
+      rows.push(...result.rows);
+      const last = result.rows.at(-1);
+      if (result.nextCursor === null || last === undefined || instantMs(last.respondBy) > windowEnd) break;
+      cursor = result.nextCursor;
+    }
+    return rows;
+  }
+
+  async function runCheck(): Promise<void> {
+    if (options.thresholdHours <= 0) return;
+    const now = options.clock.now();
+    const rows = await readWindow(now);
+    const decision = decideDeadlineAlert({ rows, now, thresholdHours: options.thresholdHours, state });
+    state = decision.state;
+    if (decision.alert !== null) options.notify(decision.alert);
+  }
+
+  function check(): Promise<void> {
+    running ??= runCheck()
+      .catch((error: unknown) => options.log.warn(`deadline check failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  function scheduleNext(): void {
+    if (stopped) return;
+    cancelTimer = options.clock.setTimer(options.everyMs ?? DEADLINE_CHECK_EVERY_MS, () => {
+      void check().then(scheduleNext);
+    });
+  }
+
+  if (options.thresholdHours > 0) scheduleNext();
+  return {
+    check,
+    stop() {
+      stopped = true;
+      cancelTimer?.();
+    },
+  };
+}
