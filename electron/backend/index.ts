@@ -6,8 +6,10 @@ import { BulkActionSchema } from '../../shared/rules/bulk';
 import { decide, undo, type DecisionDeps } from './actions/decide';
 import { Dispatcher } from './actions/dispatcher';
 import { auditCsv, listAudit, outboxSummary, requestDetail } from './actions/records';
-import { openCacheDb, type CacheDb } from './cache/db';
-import { loadSnapshot, saveSnapshot, setAsideSnapshot } from './cache/snapshot';
+import { join } from 'node:path';
+import type { CacheDb } from './cache/db';
+import { openDurableCache, type DurableCache, type RecoveryReport } from './cache/durable';
+import { CACHE_SCHEMA, QUEUE_TABLES } from './cache/schema';
 import type { Logger } from './log';
 import { createDemoConnector, createDemoHttpClient } from './marketplace/demo';
 import type { HttpClientOptions } from './marketplace/http-client';
@@ -50,41 +52,47 @@ export interface Backend {
   dispatchIdle(): Promise<void>;
   /** Resolves when every table is loaded (start() resolves once the queue's tables are). */
   whenFullyLoaded(): Promise<void>;
-  /** The cache itself, for tests and tools that compare it with the marketplace. */
+  /** The cache itself, for tests and tools that compare it with the marketplace (after start). */
   readonly db: CacheDb;
+  /** What opening the cache found (after start): snapshot used, records replayed, damage. */
+  readonly recovery: RecoveryReport;
 }
 
 type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> };
 
+const OUTBOX_EVENT_EVERY_MS = 200;
+
+/** The cache's own folder under the data folder (its journal and snapshots; nothing else). */
+export function cacheDir(dataDir: string): string {
+  return join(dataDir, 'cache');
+}
+
 export function createBackend(options: BackendOptions): Backend {
   const { clock, log } = options;
-  const db: CacheDb = openCacheDb();
+  let durable: DurableCache<CacheDb> | null = null;
+  const cache = (): DurableCache<CacheDb> => {
+    if (durable === null) throw new DeskError('not_ready', 'The cache is still opening; try again in a moment.');
+    return durable;
+  };
+  // Every part below reaches the database through this one object, ready once start() opened it.
+  const db = new Proxy({} as CacheDb, {
+    get: (_target, property) => {
+      const real = cache().db;
+      const value: unknown = Reflect.get(real, property, real);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+    },
+  });
   const counter = new ViewCounter();
   const settings = new SettingsStore(db, log);
   const listeners = new Set<BackendListener>();
   const emit: BackendListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
-  let dirty = false;
-  let saving: Promise<void> = Promise.resolve();
   let changedEventPending = false;
   let outboxEventPending = false;
 
-  const persist = (): Promise<void> => {
-    if (!dirty) return saving;
-    dirty = false;
-    saving = saving
-      .then(() => saveSnapshot(db, options.dataDir))
-      .catch((error: unknown) => {
-        dirty = true;
-        log.error(`could not save the cache snapshot: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    return saving;
-  };
-
   // One event per tick at most, however many writes land (batching, not time: no clock here).
   const announceQueue = (): void => {
-    dirty = true;
     if (changedEventPending) return;
     changedEventPending = true;
     setImmediate(() => {
@@ -95,11 +103,11 @@ export function createBackend(options: BackendOptions): Backend {
       });
     });
   };
+  // The outbox summary reads the outbox: at most five times a second while a batch is delivered.
   const announceOutbox = (): void => {
-    dirty = true;
     if (outboxEventPending) return;
     outboxEventPending = true;
-    setImmediate(() => {
+    clock.setTimer(OUTBOX_EVENT_EVERY_MS, () => {
       outboxEventPending = false;
       void outboxSummary(db).then((summary) => emit('outbox.changed', summary));
     });
@@ -114,10 +122,7 @@ export function createBackend(options: BackendOptions): Backend {
     intervalMs: options.syncIntervalMs,
     retryBaseMs: options.syncRetry?.baseMs,
     retryCapMs: options.syncRetry?.capMs,
-    onStatus: (status) => {
-      emit('sync.status', status);
-      if (status.state !== 'syncing') void persist();
-    },
+    onStatus: (status) => emit('sync.status', status),
     onRequestsChanged: (moves) => {
       counter.apply(moves);
       announceQueue();
@@ -128,11 +133,8 @@ export function createBackend(options: BackendOptions): Backend {
     },
   });
 
-  // Durable before the seller is answered (the journal's fsync replaces this snapshot).
-  const flush = async (): Promise<void> => {
-    dirty = true;
-    await persist();
-  };
+  // Durable before the seller is answered: the journal is fsynced (sync writes group-commit).
+  const flush = (): Promise<void> => cache().flush();
 
   const dispatcher = new Dispatcher({
     db,
@@ -165,6 +167,12 @@ export function createBackend(options: BackendOptions): Backend {
     },
   };
 
+  /** For calls that read orders or the audit log: those tables may still be loading after a restart. */
+  const loaded = async <T>(work: () => Promise<T>): Promise<T> => {
+    await cache().fullyLoaded;
+    return work();
+  };
+
   const handlers: Handlers = {
     'app.info': () =>
       Promise.resolve({
@@ -178,10 +186,10 @@ export function createBackend(options: BackendOptions): Backend {
       return counter.snapshot();
     },
     'sync.status': () => Promise.resolve(sync.getStatus()),
-    'sync.now': (input) => sync.syncNow({ full: input.full }),
-    'requests.get': (input) => requestDetail(db, input.requestId),
-    'decisions.decide': (input) => decide(decisions, input.requestIds, input.action),
-    'decisions.undo': (input) => undo(decisions, input.batchId),
+    'sync.now': (input) => loaded(() => sync.syncNow({ full: input.full })),
+    'requests.get': (input) => loaded(() => requestDetail(db, input.requestId)),
+    'decisions.decide': (input) => loaded(() => decide(decisions, input.requestIds, input.action)),
+    'decisions.undo': (input) => loaded(() => undo(decisions, input.batchId)),
     'notes.add': async (input) => {
       const row = await db.requests.get(input.requestId);
       if (row === undefined) throw new DeskError('not_found', `There is no request ${input.requestId} in the cache.`);
@@ -215,7 +223,7 @@ export function createBackend(options: BackendOptions): Backend {
       }
       const action = BulkActionSchema.parse(entry.decision);
       const result = await decide(decisions, [entry.requestId], action);
-      await db.outbox.update(entry.id, { status: 'cancelled' });
+      await db.outbox.put({ ...entry, status: 'cancelled', settledAt: toInstant(clock.now()) });
       announceOutbox();
       return result;
     },
@@ -235,12 +243,12 @@ export function createBackend(options: BackendOptions): Backend {
       announceQueue();
       return { dismissed };
     },
-    'audit.list': (input) => listAudit(db, input),
-    'audit.exportCsv': (input) => auditCsv(db, clock, input.requestId),
+    'audit.list': (input) => loaded(() => listAudit(db, input)),
+    'audit.exportCsv': (input) => loaded(() => auditCsv(db, clock, input.requestId)),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.update': async (patch) => {
       const next = await settings.update(patch);
-      dirty = true;
+      await flush();
       if (options.syncIntervalMs === undefined) sync.setInterval(next.syncIntervalMinutes * 60_000);
       emit('settings.changed', next);
       return next;
@@ -248,37 +256,43 @@ export function createBackend(options: BackendOptions): Backend {
   };
 
   return {
-    db,
+    get db() {
+      return cache().db;
+    },
+    get recovery() {
+      return cache().report;
+    },
     handle: (channel, input) => handlers[channel](input),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async start() {
-      await db.open();
-      try {
-        if (await loadSnapshot(db, options.dataDir)) log.info('cache loaded from the last snapshot');
-      } catch (error) {
-        const aside = await setAsideSnapshot(options.dataDir, clock.now());
-        log.error(`${error instanceof Error ? error.message : String(error)} It was kept as ${aside}; starting from an empty cache.`);
-      }
+      // The queue's tables load first; the rest (orders, audit, ...) load in the background.
+      durable = await openDurableCache<CacheDb>({ dir: cacheDir(options.dataDir), schema: CACHE_SCHEMA, clock, log, priorityTables: [...QUEUE_TABLES] });
+      for (const message of durable.report.messages) log.warn(message);
       await counter.initialise(db);
       counter.setConflicts(await db.conflicts.count());
       const loaded = await settings.load();
       if (options.syncIntervalMs === undefined) sync.setInterval(loaded.syncIntervalMinutes * 60_000);
-      await sync.start();
-      dispatcher.wake();
+      // Sync and delivery write orders and audit entries: they wait for the whole cache.
+      void durable.fullyLoaded.then(
+        async () => {
+          await sync.start();
+          dispatcher.wake();
+        },
+        (error: unknown) => log.error(`the cache did not finish loading: ${error instanceof Error ? error.message : String(error)}`),
+      );
     },
     async close() {
       sync.stop();
       await dispatcher.stop();
       await sync.idle();
-      await persist();
-      db.close();
+      await durable?.close();
+      durable = null;
     },
     syncIdle: () => sync.idle(),
     dispatchIdle: () => dispatcher.idle(),
-    // The snapshot loads whole before start() resolves; the journal loads in stages.
-    whenFullyLoaded: () => Promise.resolve(),
+    whenFullyLoaded: () => cache().fullyLoaded,
   };
 }

@@ -30,6 +30,8 @@ backend.subscribe((event, payload) => {
 process.on('SIGTERM', () => {
   void backend.close().then(() => process.exit(0));
 });
+// Stay up until told to stop (the backend's own timers do not hold the process open).
+process.stdin.resume();
 
 await backend.start();
 let status = await backend.handle('sync.now', { full: false });

@@ -264,21 +264,26 @@ export class Dispatcher {
     const { db, clock } = this.deps;
     const now = clock.now();
     const at = toInstant(now);
+    // get + put, not update(): Dexie's update walks a cursor, which fake-indexeddb makes slow.
+    const patch = async (changes: Partial<OutboxEntry>): Promise<void> => {
+      const current = await db.outbox.get(entry.id);
+      if (current !== undefined) await db.outbox.put({ ...current, ...changes });
+    };
     const moves = await db.transaction('rw', [db.outbox, db.requests, db.audit], async () => {
       switch (outcome.kind) {
         case 'done':
-          await db.outbox.update(entry.id, { status: 'done', settledAt: at, lastError: null });
+          await patch({ status: 'done', settledAt: at, lastError: null });
           return [];
         case 'conflict':
-          await db.outbox.update(entry.id, { status: 'conflict', settledAt: at });
+          await patch({ status: 'conflict', settledAt: at });
           return [];
         case 'retry': {
           const delay = backoffDelay(entry.attempts, this.deps.retryBaseMs ?? 1_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random ?? Math.random);
-          await db.outbox.update(entry.id, { status: 'retry', nextAttemptAt: toInstant(now + delay), lastError: { code: outcome.code, message: outcome.message } });
+          await patch({ status: 'retry', nextAttemptAt: toInstant(now + delay), lastError: { code: outcome.code, message: outcome.message } });
           return [];
         }
         case 'failed': {
-          await db.outbox.update(entry.id, { status: 'failed', settledAt: at, lastError: { code: outcome.code, message: outcome.message } });
+          await patch({ status: 'failed', settledAt: at, lastError: { code: outcome.code, message: outcome.message } });
           // The decision did not happen: the request shows the marketplace's state again.
           const current = await db.requests.get(entry.requestId);
           if (current?.local?.outboxId !== entry.id) return [];
@@ -290,7 +295,8 @@ export class Dispatcher {
       }
     });
     if (outcome.kind === 'retry') this.deps.log.warn(`outbox ${entry.id} (${entry.endpoint} ${entry.requestId}) will be retried: ${outcome.message}`);
-    await this.deps.flush();
+    // No fsync here: if this settlement is lost in a crash, the entry is sent again under the same
+    // key and the marketplace replays its answer. The journal's group commit writes it soon.
     if (moves.length > 0) this.deps.onRequestsChanged(moves);
     this.deps.onOutboxChanged();
   }

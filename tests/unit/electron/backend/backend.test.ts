@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,6 @@ import type { CancelRequest } from '../../../../shared/domain/request';
 import { viewOfState } from '../../../../shared/domain/views';
 import type { QueuePage, QueueRow } from '../../../../shared/ipc/contract';
 import { createBackend, type Backend } from '../../../../electron/backend';
-import { snapshotPath } from '../../../../electron/backend/cache/snapshot';
 import { silentLogger } from '../../../../electron/backend/log';
 import { systemClock } from '../../../../electron/backend/system-clock';
 import { createSimulator, type Simulator } from '../../../../electron/simulator/server';
@@ -113,18 +112,5 @@ describe('backend: a first sync pass into the cache and the queue over the contr
     expect(status.state).toBe('unreachable');
     expect(status.message).toContain(deadUrl);
     expect(status.nextAttemptAt).not.toBeNull();
-  });
-
-  it('keeps a damaged snapshot aside instead of overwriting it, and starts empty', async () => {
-    await writeFile(snapshotPath(dataDir), '{"format":1,"orders":[{"id":', 'utf8');
-    const backend = backendOn(simulator.url, simulator.token);
-    await backend.start();
-    await backend.handle('sync.now', { full: false });
-    await backend.close();
-    open.splice(open.indexOf(backend), 1);
-    const files = await readdir(dataDir);
-    const damaged = files.filter((file) => file.includes('damaged'));
-    expect(damaged).toHaveLength(1);
-    expect(await readFile(join(dataDir, damaged[0] ?? ''), 'utf8')).toBe('{"format":1,"orders":[{"id":');
   });
 });
