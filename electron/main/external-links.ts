@@ -44,8 +44,8 @@ export function isAllowedExternalUrl(url: string, hosts: ReadonlySet<string> = E
 }
 
 export interface SafeShellDependencies {
-  /** `shell.openExternal` in the app; a recorder in tests. */
-  openExternal(url: string): Promise<void>;
+  /** Hands the checked URL to the system browser (safe-shell.ts); a recorder in tests. */
+  open(url: string): Promise<void>;
   warn(message: string): void;
   hosts?: ReadonlySet<string>;
 }
@@ -61,7 +61,7 @@ export async function openExternalSafely(url: string, dependencies: SafeShellDep
     return false;
   }
   try {
-    await dependencies.openExternal(verdict.url);
+    await dependencies.open(verdict.url);
     return true;
   } catch (error) {
     dependencies.warn(`could not open ${verdict.url}: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,7 +2,7 @@
  * Electron-only glue: lifecycle, the hardened window, the renderer's scheme, the menu, the OS
  * integration, and binding the backend (in its worker thread) to ipcMain. No business logic here.
  */
-import { app, ipcMain, Menu, safeStorage, screen, session, shell, type BrowserWindow } from 'electron';
+import { app, ipcMain, Menu, safeStorage, screen, session, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -11,12 +11,12 @@ import type { Logger } from '../backend/log';
 import { startBackendWorker, type BackendClient } from './backend-client';
 import { DESKTOP_SETTINGS_FILE, loadDesktopSettings } from './desktop-settings';
 import { needsReplyCount, showBadgeCount, showDeadlineNotification } from './desktop-integration';
-import { openExternalSafely } from './external-links';
 import { bindContract, createSenderCheck, forwardEvent } from './ipc';
 import { createAppLog } from './logging';
 import { chooseMarketplace } from './marketplace-choice';
 import { buildMenuTemplate, type MenuPlatform } from './menu';
 import { registerAppScheme, serveRenderer } from './protocol';
+import { openInBrowser } from './safe-shell';
 import { createSecretStore } from './secret-store';
 import { closeWithin, SHUTDOWN_TIMEOUT_MS } from './shutdown';
 import { resolveUpdateFeed, startAutoUpdates, UPDATE_URL_ENV, type AutoUpdates } from './updater';
@@ -51,6 +51,8 @@ const log: Logger = appLog.logger;
 let mainWindow: BrowserWindow | null = null;
 let backend: BackendClient | null = null;
 let updates: AutoUpdates | null = null;
+/** Saves the main window's position now (set once the window exists). */
+let saveWindowNow: () => Promise<void> = () => Promise.resolve();
 
 function focusMainWindow(): void {
   if (mainWindow === null) return;
@@ -60,7 +62,7 @@ function focusMainWindow(): void {
 }
 
 const guards: WindowGuards = {
-  openExternal: (url) => void openExternalSafely(url, { openExternal: (allowed) => shell.openExternal(allowed), warn: (message) => log.warn(message) }),
+  openLink: (url) => void openInBrowser(url, (message) => log.warn(message)),
   warn: (message) => log.warn(message),
 };
 
@@ -77,17 +79,18 @@ async function openMainWindow(): Promise<BrowserWindow> {
   const window = createMainWindow(paths.preload, placeWindow(saved.ok ? saved.state : null, workAreas), guards);
 
   let saveTimer: NodeJS.Timeout | null = null;
-  const persist = (): void => {
+  const persist = (): Promise<void> => {
     if (saveTimer !== null) clearTimeout(saveTimer);
     saveTimer = null;
-    if (window.isDestroyed()) return;
-    saveWindowState(stateFile, captureWindowState(window)).catch((error: unknown) =>
+    if (window.isDestroyed()) return Promise.resolve();
+    return saveWindowState(stateFile, captureWindowState(window)).catch((error: unknown) =>
       log.warn(`could not save the window position: ${error instanceof Error ? error.message : String(error)}`),
     );
   };
+  saveWindowNow = persist;
   const persistSoon = (): void => {
     if (saveTimer !== null) clearTimeout(saveTimer);
-    saveTimer = setTimeout(persist, 500);
+    saveTimer = setTimeout(() => void persist(), 500);
     saveTimer.unref();
   };
   window.on('resize', persistSoon);
@@ -96,7 +99,7 @@ async function openMainWindow(): Promise<BrowserWindow> {
   window.on('unmaximize', persistSoon);
   window.on('enter-full-screen', persistSoon);
   window.on('leave-full-screen', persistSoon);
-  window.on('close', persist);
+  window.on('close', () => void persist());
   window.on('closed', () => {
     mainWindow = null;
   });
@@ -196,10 +199,11 @@ if (!app.requestSingleInstanceLock()) {
     shutdown = 'closing';
     updates?.stop();
     const client = backend;
-    void closeWithin(() => client.close(), SHUTDOWN_TIMEOUT_MS, (delayMs, callback) => {
+    const closing = closeWithin(() => client.close(), SHUTDOWN_TIMEOUT_MS, (delayMs, callback) => {
       const timer = setTimeout(callback, delayMs);
       return () => clearTimeout(timer);
-    }).then((outcome) => {
+    });
+    void Promise.all([closing, saveWindowNow()]).then(([outcome]) => {
       if (outcome.kind === 'timed_out') log.error(`the backend did not close within ${outcome.afterMs} ms; quitting anyway`);
       if (outcome.kind === 'failed') log.error(`the backend did not close cleanly: ${outcome.message}`);
       if (outcome.kind === 'closed') log.info('the backend closed cleanly');

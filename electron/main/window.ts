@@ -7,7 +7,7 @@ export const APP_ORIGIN = `${APP_SCHEME}://desk`;
 
 export interface WindowGuards {
   /** Where a link the page tries to open in a new window goes (checked against the allow-list). */
-  openExternal(url: string): void;
+  openLink(url: string): void;
   warn(message: string): void;
 }
 
@@ -76,7 +76,7 @@ export function guardWebContents(contents: WebContents, guards: WindowGuards): v
     guards.warn('blocked a <webview>');
   });
   contents.setWindowOpenHandler(({ url }) => {
-    guards.openExternal(url);
+    guards.openLink(url);
     return { action: 'deny' };
   });
 }

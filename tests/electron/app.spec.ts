@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { _electron as electron, expect, test } from '@playwright/test';
+import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import type { Order } from '../../shared/domain/order';
 import type { CancelRequest } from '../../shared/domain/request';
 import { viewOfState } from '../../shared/domain/views';
+import { COMMANDS } from '../../shared/commands';
 import { DESK_EVENTS, DESK_METHODS } from '../../shared/ipc/api';
 import { createSimulator } from '../../electron/simulator/server';
 import { findElectronBinary } from '../../scripts/electron-binary';
@@ -15,34 +18,68 @@ if ('missing' in binary) {
   console.log(`[tests/electron] skipped: ${binary.missing}. These tests run wherever the binary exists.`);
 }
 
+// Chromium refuses to start as root with its OS sandbox on; the renderer's own sandboxing
+// (sandbox: true, no Node) is still what the checks below observe.
+const rootArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+
+async function launch(userData: string): Promise<{ app: ElectronApplication; page: Page }> {
+  if (!('path' in binary)) throw new Error('no Electron binary');
+  const app = await electron.launch({
+    executablePath: binary.path,
+    args: [...rootArgs, '.'],
+    env: { ...process.env, CANCEL_DESK_USER_DATA: userData },
+  });
+  const page = await app.firstWindow();
+  return { app, page };
+}
+
 test.describe('the real Electron app', () => {
   test.skip('missing' in binary, 'missing' in binary ? binary.missing : '');
 
   test('opens one hardened window on the embedded demo marketplace and shows its queue', async () => {
-    if (!('path' in binary)) return;
     const userData = await mkdtemp(join(tmpdir(), 'desk-electron-'));
-    const app = await electron.launch({
-      executablePath: binary.path,
-      args: ['.'],
-      env: { ...process.env, CANCEL_DESK_USER_DATA: userData },
-    });
+    const { app, page } = await launch(userData);
     try {
-      const page = await app.firstWindow();
       await expect(page.locator('[data-sync-state="idle"]')).toBeVisible({ timeout: 30_000 });
 
-      // No Node in the renderer; window.desk is exactly the contract's named methods.
-      expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+      // No Node in the renderer (nodeIntegration off, sandboxed, isolated).
+      for (const name of ['require', 'process', 'module', 'Buffer', 'global', 'ipcRenderer', 'electron']) {
+        expect(await page.evaluate((global) => typeof (globalThis as Record<string, unknown>)[global], name), name).toBe('undefined');
+      }
+      // window.desk is exactly the contract's named methods, frozen.
       const deskKeys = await page.evaluate(() => Object.keys((globalThis as unknown as { desk: object }).desk).sort());
       expect(deskKeys).toEqual([...Object.keys(DESK_METHODS), ...Object.keys(DESK_EVENTS)].sort());
+      expect(await page.evaluate(() => Object.isFrozen((globalThis as unknown as { desk: object }).desk))).toBe(true);
 
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+      expect(await app.evaluate(({ webContents }) => webContents.getAllWebContents().length)).toBe(1);
 
-      // Navigation away is blocked.
+      // The CSP holds: no inline script runs, nothing is fetched from another origin.
+      expect(
+        await page.evaluate(() => {
+          const script = document.createElement('script');
+          script.textContent = 'globalThis.__injected = true';
+          document.head.append(script);
+          return (globalThis as { __injected?: boolean }).__injected === true;
+        }),
+      ).toBe(false);
+      expect(await page.evaluate(() => fetch('https://example.com/').then(() => 'fetched', () => 'blocked'))).toBe('blocked');
+
+      // Permissions are denied, both the check and the request.
+      expect(await page.evaluate(() => navigator.permissions.query({ name: 'notifications' }).then((status) => status.state))).toBe('denied');
+      expect(await page.evaluate(() => Notification.requestPermission())).toBe('denied');
+
+      // No new window, and navigation away is blocked.
+      expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true);
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
       await page.evaluate(() => {
         (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/';
       });
       expect(page.url()).toMatch(/^app:\/\/desk\//);
+
+      // The menu comes from the command catalogue.
+      const paletteLabel = await app.evaluate(({ Menu }, id) => Menu.getApplicationMenu()?.getMenuItemById(id)?.label ?? null, 'app.palette');
+      expect(paletteLabel).toBe(COMMANDS.find((command) => command.id === 'app.palette')?.title);
 
       // The same seed and size as the embedded demo: the same requests, in the same order.
       const reference = await createSimulator({ seed: 42, orders: 2_000 });
@@ -64,6 +101,36 @@ test.describe('the real Electron app', () => {
       }
     } finally {
       await app.close();
+    }
+  });
+
+  test('a second launch on the same profile hands over to the first and exits', async () => {
+    if (!('path' in binary)) return;
+    const userData = await mkdtemp(join(tmpdir(), 'desk-electron-'));
+    const { app, page } = await launch(userData);
+    try {
+      await expect(page.locator('[data-sync-state]')).toBeVisible({ timeout: 30_000 });
+      const second = spawn(binary.path, [...rootArgs, '.'], { env: { ...process.env, CANCEL_DESK_USER_DATA: userData }, stdio: 'ignore' });
+      const [code] = (await once(second, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('reopens the window where it was left', async () => {
+    if (!('path' in binary)) return;
+    const userData = await mkdtemp(join(tmpdir(), 'desk-electron-'));
+    const first = await launch(userData);
+    await first.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.setBounds({ x: 40, y: 60, width: 1100, height: 700 }));
+    await first.app.close();
+    const second = await launch(userData);
+    try {
+      const bounds = await second.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.getBounds());
+      expect(bounds).toMatchObject({ width: 1100, height: 700 });
+    } finally {
+      await second.app.close();
     }
   });
 });

@@ -38,7 +38,7 @@ describe('openExternalSafely (the safe-shell wrapper)', () => {
   it('opens an allowed link, normalised', async () => {
     const openExternal = vi.fn(() => Promise.resolve());
     const warn = vi.fn();
-    expect(await openExternalSafely('HTTPS://www.aliexpress.com/item/1.html', { openExternal, warn })).toBe(true);
+    expect(await openExternalSafely('HTTPS://www.aliexpress.com/item/1.html', { open: openExternal, warn })).toBe(true);
     expect(openExternal).toHaveBeenCalledWith('https://www.aliexpress.com/item/1.html');
     expect(warn).not.toHaveBeenCalled();
   });
@@ -46,7 +46,7 @@ describe('openExternalSafely (the safe-shell wrapper)', () => {
   it('never hands a refused link to the shell, and says why without repeating the link', async () => {
     const openExternal = vi.fn(() => Promise.resolve());
     const warn = vi.fn();
-    expect(await openExternalSafely('https://evil.example/?token=secret123', { openExternal, warn })).toBe(false);
+    expect(await openExternalSafely('https://evil.example/?token=secret123', { open: openExternal, warn })).toBe(false);
     expect(openExternal).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledOnce();
     expect(String(warn.mock.calls[0]?.[0])).toContain('host_not_allowed');
@@ -55,7 +55,7 @@ describe('openExternalSafely (the safe-shell wrapper)', () => {
 
   it('reports a shell failure instead of throwing', async () => {
     const warn = vi.fn();
-    const opened = await openExternalSafely('https://www.aliexpress.com/', { openExternal: () => Promise.reject(new Error('no browser')), warn });
+    const opened = await openExternalSafely('https://www.aliexpress.com/', { open: () => Promise.reject(new Error('no browser')), warn });
     expect(opened).toBe(false);
     expect(String(warn.mock.calls[0]?.[0])).toContain('no browser');
   });

@@ -231,6 +231,8 @@ describe('the main process bundle (no Electron binary needed)', () => {
     expect(logText).toContain('Cancel Desk 0.0.0-test started');
     expect(logText).toContain('the backend closed cleanly');
     expect(logText).not.toContain('[error]');
+    // The window's place was saved on the way out, for the next launch.
+    expect(JSON.parse(await readFile(join(run.userData, 'window-state.json'), 'utf8'))).toMatchObject({ version: 1, bounds: { width: 1280, height: 800 }, maximized: false });
     // No keychain in the fake: nothing was stored in plain text.
     expect(existsSync(join(run.userData, 'secrets.json'))).toBe(false);
   });
