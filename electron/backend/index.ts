@@ -17,6 +17,7 @@ import { ViewCounter } from './queue/counts';
 import { listQueue } from './queue/queries';
 import { SettingsStore } from './settings';
 import { SyncEngine } from './sync/engine';
+import { EvidenceStore } from './evidence/files';
 
 export interface BackendOptions {
   /** Where the cache lives on disk. */
@@ -114,6 +115,7 @@ export function createBackend(options: BackendOptions): Backend {
   };
 
   const http = createDemoHttpClient({ ...options.http, ...options.marketplace, clock });
+  const evidence = new EvidenceStore({ db, http, dataDir: options.dataDir, clock, log });
   const sync = new SyncEngine({
     db,
     connector: createDemoConnector(http),
@@ -130,6 +132,10 @@ export function createBackend(options: BackendOptions): Backend {
     onConflicts: () => {
       announceQueue();
       announceOutbox();
+    },
+    onRequestsWritten: (rows) => evidence.record(rows),
+    onPassComplete: async () => {
+      if ((await evidence.fetchMissing()) > 0) announceQueue();
     },
   });
 
@@ -243,6 +249,7 @@ export function createBackend(options: BackendOptions): Backend {
       announceQueue();
       return { dismissed };
     },
+    'evidence.get': (input) => loaded(() => evidence.read(input.evidenceId)),
     'audit.list': (input) => loaded(() => listAudit(db, input)),
     'audit.exportCsv': (input) => loaded(() => auditCsv(db, clock, input.requestId)),
     'settings.get': () => Promise.resolve(settings.get()),

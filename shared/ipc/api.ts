@@ -25,6 +25,7 @@ export const DESK_METHODS = {
   getOutbox: 'outbox.summary',
   retryOutbox: 'outbox.retry',
   dismissConflict: 'conflicts.dismiss',
+  getEvidence: 'evidence.get',
   listAudit: 'audit.list',
   exportAuditCsv: 'audit.exportCsv',
   getSettings: 'settings.get',

@@ -47,6 +47,8 @@ export const QueueRowSchema = z.object({
   amount: MoneySchema,
   requestedAt: IsoInstantSchema,
   respondBy: IsoInstantSchema,
+  /** When proof was asked for: the buyer's due date (overdue once past). */
+  proofDueAt: IsoInstantSchema.nullable(),
 });
 export type QueueRow = z.infer<typeof QueueRowSchema>;
 
@@ -196,6 +198,10 @@ export const CHANNELS = {
   'outbox.summary': { input: NoInput, output: OutboxSummarySchema },
   'outbox.retry': { input: z.object({ outboxId: z.string().min(1).max(64) }).strict(), output: DecisionResultSchema },
   'conflicts.dismiss': { input: z.object({ requestId: RequestIdSchema }).strict(), output: z.object({ dismissed: z.boolean() }) },
+  'evidence.get': {
+    input: z.object({ evidenceId: z.string().min(1).max(64) }).strict(),
+    output: z.object({ contentType: z.string(), dataBase64: z.string(), fetchedAt: z.string() }),
+  },
   'audit.list': { input: AuditListInputSchema, output: z.array(AuditEntrySchema) },
   'audit.exportCsv': {
     input: z.object({ requestId: RequestIdSchema.nullable().default(null) }).strict(),

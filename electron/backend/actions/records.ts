@@ -43,11 +43,13 @@ export async function listAudit(db: CacheDb, input: ChannelParsedInput<'audit.li
   return entries.map(toAuditView);
 }
 
-const AUDIT_HEADER = ['seq', 'at', 'actor', 'action', 'request', 'order', 'batch', 'state before', 'state after', 'amount', 'currency', 'rules version', 'message', 'details'];
+const AUDIT_HEADER = ['seq', 'at', 'actor', 'action', 'request', 'order', 'buyer', 'batch', 'state before', 'state after', 'amount', 'currency', 'rules version', 'message', 'details'];
 
 /** The audit log as a CSV a spreadsheet opens safely (RFC 4180, UTF-8 with BOM, formulas neutralised). */
 export async function auditCsv(db: CacheDb, clock: Clock, requestId: string | null): Promise<{ fileName: string; csv: string; rows: number }> {
   const entries = requestId === null ? await db.audit.orderBy('seq').toArray() : await db.audit.where('requestId').equals(requestId).sortBy('seq');
+  const requestIds = [...new Set(entries.map((entry) => entry.requestId))];
+  const buyers = new Map((await db.requests.bulkGet(requestIds)).map((row, index) => [requestIds[index], row?.buyerName ?? '']));
   const rows = entries.map((entry) => [
     entry.seq ?? null,
     entry.at,
@@ -55,6 +57,7 @@ export async function auditCsv(db: CacheDb, clock: Clock, requestId: string | nu
     entry.action,
     entry.requestId,
     entry.orderId,
+    buyers.get(entry.requestId) ?? '',
     entry.batchId,
     entry.stateBefore,
     entry.stateAfter,

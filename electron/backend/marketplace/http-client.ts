@@ -26,7 +26,10 @@ export interface HttpClientOptions {
 
 export interface HttpAnswer {
   status: number;
+  /** Parsed JSON (null for an empty or a binary answer). */
   body: unknown;
+  /** The raw bytes, for binary answers (images). */
+  bytes: Buffer | null;
   headers: Headers;
 }
 
@@ -38,6 +41,8 @@ export interface CallOptions {
   retry?: boolean;
   /** Statuses answered to the caller instead of thrown (e.g. 409 for a version conflict). */
   accept?: readonly number[];
+  /** Read the answer as bytes (an image), not JSON; at most this many. */
+  binaryMaxBytes?: number;
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -180,7 +185,8 @@ export class MarketplaceHttpClient {
 
   private async attempt(path: string, callOptions: CallOptions): Promise<Attempt> {
     let response: Response;
-    let text: string;
+    let text = '';
+    let bytes: Buffer | null = null;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method: callOptions.method ?? 'GET',
@@ -193,8 +199,21 @@ export class MarketplaceHttpClient {
         body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
-      text = await response.text();
+      if (callOptions.binaryMaxBytes !== undefined && response.ok) {
+        const declared = Number(response.headers.get('content-length') ?? '0');
+        if (declared > callOptions.binaryMaxBytes) {
+          await response.body?.cancel();
+          throw new DeskError('invalid_payload', `The marketplace sent a file of ${declared} bytes; the limit is ${callOptions.binaryMaxBytes}.`);
+        }
+        bytes = Buffer.from(await response.arrayBuffer());
+        if (bytes.length > callOptions.binaryMaxBytes) {
+          throw new DeskError('invalid_payload', `The marketplace sent a file of ${bytes.length} bytes; the limit is ${callOptions.binaryMaxBytes}.`);
+        }
+      } else {
+        text = await response.text();
+      }
     } catch (error) {
+      if (error instanceof DeskError) throw error;
       return { kind: 'network', detail: networkDetail(error) };
     }
     let body: unknown = null;
@@ -207,7 +226,7 @@ export class MarketplaceHttpClient {
         }
       }
     }
-    return { kind: 'answer', answer: { status: response.status, body, headers: response.headers } };
+    return { kind: 'answer', answer: { status: response.status, body, bytes, headers: response.headers } };
   }
 }
 

@@ -47,6 +47,7 @@ export function toQueueRow(request: CachedRequest): QueueRow {
     amount: request.requestedAmount,
     requestedAt: request.requestedAt,
     respondBy: request.respondBy,
+    proofDueAt: request.proofRequest?.dueAt ?? null,
   };
 }
 

@@ -25,6 +25,10 @@ export interface SyncEngineDeps {
   onRequestsChanged: (moves: ViewMove[]) => void;
   /** Called when the marketplace moved a request under a pending local decision. */
   onConflicts?: (count: number) => void;
+  /** Called inside each page's transaction with the request rows written (evidence metadata). */
+  onRequestsWritten?: (rows: CachedRequest[]) => Promise<void>;
+  /** Called after each pass that ended well (fetching evidence files, outside any transaction). */
+  onPassComplete?: () => Promise<void>;
   /** Minutes between scheduled passes. */
   intervalMs?: number;
   pageSize?: number;
@@ -160,6 +164,7 @@ export class SyncEngine {
       await db.syncMarks.toCollection().modify({ lastSyncAt });
       this.setStatus({ state: 'idle', lastSyncAt, message: null, progress: null, nextAttemptAt: this.at(this.intervalMs) });
       this.schedule(this.intervalMs);
+      await this.deps.onPassComplete?.();
     } catch (error) {
       this.failures += 1;
       const shape = toErrorShape(error);
@@ -203,7 +208,7 @@ export class SyncEngine {
         since: page.nextCursor === null && highest !== undefined ? highest.updatedAt : mark.since,
       };
       // The page and the mark commit together: a crash resumes at the first page not applied.
-      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox], async () => {
+      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence], async () => {
         const applied = await apply(page.items);
         if (page.quarantined.length > 0) await db.quarantine.bulkAdd(page.quarantined.map((record) => this.quarantineRow(record)));
         await db.syncMarks.put(nextMark);
@@ -295,6 +300,7 @@ export class SyncEngine {
       }
     });
     await db.requests.bulkPut(rows);
+    await this.deps.onRequestsWritten?.(rows);
     if (conflicts.length > 0) {
       await db.conflicts.bulkPut(conflicts);
       // A decision still held in the undo window is not sent against a state it was not made for.

@@ -23,6 +23,7 @@ function row(overrides: Partial<QueueRow>): QueueRow {
     amount: { amountMinor: 1999, currency: 'EUR' },
     requestedAt: '2026-11-26T08:00:00.000Z',
     respondBy: '2099-01-01T00:00:00.000Z',
+    proofDueAt: null,
     ...overrides,
   };
 }

@@ -227,3 +227,32 @@ describe('the marketplace moves first', () => {
     expect((await backend.db.outbox.get(sent.id))?.attempts).toBe(attempts);
   });
 });
+
+describe('the audit log', () => {
+  it('lists per request and globally, and exports a CSV a spreadsheet opens safely', async () => {
+    await startBackend(0);
+    const hostile = await find((row) => row.buyerName.startsWith('=') && row.state === 'requested' && row.local === null);
+    const other = await find((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment' && row.id !== hostile.id);
+    await backend.handle('notes.add', { requestId: hostile.id, text: 'Called the buyer, "no answer", will retry' });
+    await backend.handle('decisions.decide', { requestIds: [other.id], action: { type: 'accept' } });
+    await deliver();
+
+    const mine = await backend.handle('audit.list', { requestId: hostile.id, limit: 10, before: null });
+    expect(mine.map((entry) => entry.action)).toEqual(['note']);
+    const all = await backend.handle('audit.list', { requestId: null, limit: 10, before: null });
+    expect(all.map((entry) => entry.action)).toEqual(['delivered', 'accept', 'note']);
+    const older = await backend.handle('audit.list', { requestId: null, limit: 10, before: all[1]?.seq ?? 0 });
+    expect(older.map((entry) => entry.action)).toEqual(['note']);
+
+    const { csv, rows, fileName } = await backend.handle('audit.exportCsv', { requestId: null });
+    expect(rows).toBe(3);
+    expect(fileName).toMatch(/^cancel-desk-audit-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.csv$/);
+    expect(csv.startsWith('\uFEFFseq,at,actor,action,request,order,buyer,')).toBe(true);
+    const lines = csv.slice(1).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(4);
+    const noteLine = lines.find((line) => line.includes(',note,')) ?? '';
+    // The buyer's name starts with "=": it is written as text, never as a formula.
+    expect(noteLine).toContain(`"'${hostile.buyerName.replaceAll('"', '""')}"`);
+    expect(noteLine).not.toMatch(/,=/);
+  });
+});
