@@ -135,6 +135,8 @@ export const OutboxSummarySchema = z.object({
     z.object({ id: z.string(), requestId: z.string(), orderId: z.string(), endpoint: z.string(), code: z.string(), message: z.string(), at: z.string() }),
   ),
   conflicts: z.number().int(),
+  /** Refunds the marketplace accepted but has not reported as paid out yet, per currency. */
+  refundsPending: z.array(MoneyTotalSchema),
 });
 export type OutboxSummary = z.infer<typeof OutboxSummarySchema>;
 

@@ -3,7 +3,7 @@ import { toInstant, type Clock } from '../../../shared/domain/time';
 import { toCsv } from '../../../shared/csv';
 import { DeskError } from '../../../shared/errors';
 import type { AuditEntryView, ChannelParsedInput, OutboxSummary, RequestDetail } from '../../../shared/ipc/contract';
-import { toDecimalString } from '../../../shared/money';
+import { add, toDecimalString, type Money } from '../../../shared/money';
 import type { AuditEntry, CacheDb } from '../cache/db';
 import { toRemoteRequest } from '../cache/records';
 
@@ -72,11 +72,17 @@ export async function auditCsv(db: CacheDb, clock: Clock, requestId: string | nu
 }
 
 export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
-  const [pending, failed, conflicts] = await Promise.all([
+  const [pending, failed, conflicts, refunds] = await Promise.all([
     db.outbox.where('status').anyOf(['held', 'sending', 'retry']).count(),
     db.outbox.where('status').equals('failed').toArray(),
     db.conflicts.count(),
+    db.refunds.where('status').equals('pending').toArray(),
   ]);
+  const refundsPending = new Map<string, { amount: Money; count: number }>();
+  for (const refund of refunds) {
+    const total = refundsPending.get(refund.amount.currency);
+    refundsPending.set(refund.amount.currency, total === undefined ? { amount: refund.amount, count: 1 } : { amount: add(total.amount, refund.amount), count: total.count + 1 });
+  }
   return {
     pending,
     failed: failed.map((entry) => ({
@@ -89,5 +95,8 @@ export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
       at: entry.settledAt ?? entry.createdAt,
     })),
     conflicts,
+    refundsPending: [...refundsPending.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([currency, total]) => ({ currency, amount: total.amount, count: total.count })),
   };
 }

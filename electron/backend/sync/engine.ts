@@ -208,7 +208,7 @@ export class SyncEngine {
         since: page.nextCursor === null && highest !== undefined ? highest.updatedAt : mark.since,
       };
       // The page and the mark commit together: a crash resumes at the first page not applied.
-      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence], async () => {
+      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence, db.refunds], async () => {
         const applied = await apply(page.items);
         if (page.quarantined.length > 0) await db.quarantine.bulkAdd(page.quarantined.map((record) => this.quarantineRow(record)));
         await db.syncMarks.put(nextMark);
@@ -300,6 +300,7 @@ export class SyncEngine {
       }
     });
     await db.requests.bulkPut(rows);
+    await this.settleRefunds(rows);
     await this.deps.onRequestsWritten?.(rows);
     if (conflicts.length > 0) {
       await db.conflicts.bulkPut(conflicts);
@@ -311,6 +312,17 @@ export class SyncEngine {
       this.deps.onConflicts?.(conflicts.length);
     }
     return rows.map((row, index) => ({ before: entries[index]?.before?.view, after: row.view }));
+  }
+
+  /** A refund the marketplace reported pending (accepted) is completed once the request is refunded. */
+  private async settleRefunds(rows: readonly CachedRequest[]): Promise<void> {
+    const refunded = rows.filter((row) => row.state === 'refunded').map((row) => row.id);
+    if (refunded.length === 0) return;
+    const { db } = this.deps;
+    const pending = await db.refunds.where('requestId').anyOf(refunded).filter((refund) => refund.status === 'pending').toArray();
+    if (pending.length === 0) return;
+    const updatedAt = toInstant(this.deps.clock.now());
+    await db.refunds.bulkPut(pending.map((refund) => ({ ...refund, status: 'completed' as const, updatedAt })));
   }
 
   private at(delayMs: number): string {

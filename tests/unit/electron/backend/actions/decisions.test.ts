@@ -256,3 +256,22 @@ describe('the audit log', () => {
     expect(noteLine).not.toMatch(/,=/);
   });
 });
+
+describe('refund reconciliation', () => {
+  it('tracks an accepted refund as pending until the marketplace reports it paid out', async () => {
+    await startBackend(0);
+    const target = await find((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment');
+    const decided = await backend.handle('decisions.decide', { requestIds: [target.id], action: { type: 'accept' } });
+    await deliver();
+    const amount = decided.items[0]?.status === 'done' ? decided.items[0].amount : null;
+    const pending = await backend.handle('outbox.summary', {});
+    expect(pending.refundsPending).toEqual([{ currency: amount?.currency, amount, count: 1 }]);
+
+    // The marketplace settles accepted refunds after a while; the next sync sees it.
+    simulator.marketplace.advance(2 * 3_600_000);
+    await backend.handle('sync.now', { full: false });
+    expect((await backend.db.requests.get(target.id))?.state).toBe('refunded');
+    expect((await backend.handle('outbox.summary', {})).refundsPending).toEqual([]);
+    expect((await backend.db.refunds.where('requestId').equals(target.id).first())?.status).toBe('completed');
+  });
+});
