@@ -44,7 +44,12 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
     notify: (alert) => post({ type: 'deadline-alert', alert }),
     log,
   });
-  backend.subscribe((event, payload) => post({ type: 'event', event, payload }));
+  backend.subscribe((event, payload) => {
+    post({ type: 'event', event, payload });
+    // New or changed requests (a sync landed): look for ones entering the window without
+    // waiting for the minute timer.
+    if (event === 'queue.changed') deadlines.nudge();
+  });
   port.on('message', (message: ToWorker) => {
     if (message.type === 'close') {
       void (async () => {

@@ -9,6 +9,8 @@ import type { Logger } from '../log';
 import { decideDeadlineAlert, INITIAL_ALERT_STATE, type DeadlineAlert, type DeadlineAlertState, type DeadlineRow } from './deadline-alerts';
 
 export const DEADLINE_CHECK_EVERY_MS = 60_000;
+/** How often a change of the queue may bring a check forward (a sync lands many pages). */
+export const DEADLINE_NUDGE_EVERY_MS = 10_000;
 const PAGE_SIZE = 200;
 /** A bound on one check's reading: 10,000 requests due within the window is already a flood. */
 const MAX_PAGES = 50;
@@ -26,6 +28,8 @@ export interface DeadlineWatchOptions {
 export interface DeadlineWatch {
   /** Checks now (the timer also does, every minute). */
   check(): Promise<void>;
+  /** The queue changed: checks now, or once the last check is a few seconds old. */
+  nudge(): void;
   stop(): void;
 }
 
@@ -34,6 +38,8 @@ export function watchDeadlines(options: DeadlineWatchOptions): DeadlineWatch {
   let running: Promise<void> | null = null;
   let cancelTimer: (() => void) | null = null;
   let stopped = false;
+  let lastCheckAt = Number.NEGATIVE_INFINITY;
+  let cancelNudge: (() => void) | null = null;
 
   async function readWindow(now: number): Promise<DeadlineRow[]> {
     const windowEnd = now + options.thresholdHours * 3_600_000;
@@ -52,6 +58,7 @@ export function watchDeadlines(options: DeadlineWatchOptions): DeadlineWatch {
   async function runCheck(): Promise<void> {
     if (options.thresholdHours <= 0) return;
     const now = options.clock.now();
+    lastCheckAt = now;
     const rows = await readWindow(now);
     const decision = decideDeadlineAlert({ rows, now, thresholdHours: options.thresholdHours, state });
     state = decision.state;
@@ -77,9 +84,24 @@ export function watchDeadlines(options: DeadlineWatchOptions): DeadlineWatch {
   if (options.thresholdHours > 0) scheduleNext();
   return {
     check,
+    nudge() {
+      if (stopped || options.thresholdHours <= 0 || cancelNudge !== null) return;
+      const wait = lastCheckAt + DEADLINE_NUDGE_EVERY_MS - options.clock.now();
+      if (wait <= 0) {
+        void check();
+        return;
+      }
+      // Too soon after the last check: one check when the pause is over covers every change meanwhile.
+      cancelNudge = options.clock.setTimer(wait, () => {
+        cancelNudge = null;
+        void check();
+      });
+    },
     stop() {
       stopped = true;
       cancelTimer?.();
+      cancelNudge?.();
+      cancelNudge = null;
     },
   };
 }

@@ -203,6 +203,14 @@ describe('the main process bundle (no Electron binary needed)', () => {
     expect(report.menuClick).toEqual({ channel: 'desk-event:command.invoke', payload: { id: 'app.palette' } });
   });
 
+  it('shows one grouped notification for the demo’s requests entering their last hours', async () => {
+    const run = await runMainWithFakeElectron((lines) => lines.some((line) => line.kind === 'NOTIFICATION'));
+    const notification = run.lines.find((line) => line.kind === 'NOTIFICATION')?.value as { title: string; body: string };
+    // The demo always has requests due within the default 4 hours.
+    expect(notification.title).toMatch(/^(\d+ requests are due within 4 hours|A request is due in .+)$/);
+    expect(notification.body).toMatch(/^Order \S+ \(.+ left\)/);
+  });
+
   it('quits at once, with no window and no IPC, when another instance holds the lock', async () => {
     const run = await runMainWithFakeElectron((lines) => lines.some((line) => line.kind === 'EXIT'), { FAKE_ELECTRON_LOCK: 'taken' }, true);
     const exit = run.lines.find((line) => line.kind === 'EXIT')?.value as { record: Report };

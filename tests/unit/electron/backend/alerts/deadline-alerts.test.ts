@@ -158,6 +158,30 @@ describe('watching deadlines', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('brings a check forward when the queue changes, at most once every few seconds', async () => {
+    const clock = manualClock(NOW);
+    const source = pages([row('r1', HOUR)], 10);
+    const watch = watchDeadlines({ listPage: (cursor, limit) => source.listPage(cursor, limit), clock, thresholdHours: 4, notify: () => {}, log: silentLogger });
+    watch.nudge();
+    await watch.check();
+    expect(source.calls).toBe(1);
+    // Changes right after a check wait for one check when the pause is over.
+    clock.advance(2_000);
+    watch.nudge();
+    watch.nudge();
+    expect(source.calls).toBe(1);
+    clock.advance(7_999);
+    expect(source.calls).toBe(1);
+    clock.advance(1);
+    await watch.check();
+    expect(source.calls).toBe(2);
+    watch.nudge();
+    watch.stop();
+    clock.advance(60_000);
+    expect(source.calls).toBe(2);
+    expect(clock.pending()).toBe(0);
+  });
+
   it('logs a failed read and carries on', async () => {
     const warnings: string[] = [];
     const watch = watchDeadlines({
