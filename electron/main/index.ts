@@ -211,6 +211,8 @@ if (!app.requestSingleInstanceLock()) {
       app.quit();
     });
   });
+  // A promise nobody awaited that failed still reaches the log (redacted), not only stderr.
+  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection in main: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
   // A terminal's Ctrl+C or the OS asking us to stop goes through the same clean shutdown.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 
