@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { IndexableType } from 'dexie';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeskError } from '../../../../../shared/errors';
@@ -65,8 +66,15 @@ describe('durable cache: round trip', () => {
     const rows = Array.from({ length: 40 }, (_, index) => item(`i${String(index).padStart(3, '0')}`, index));
     await cache.db.table('items').bulkPut(rows);
     await cache.db.table('events').bulkAdd(Array.from({ length: 12 }, (_, index) => ({ kind: `k${index}` })));
+    // Keys outside the rows, simple and compound.
+    await cache.db.transaction('rw', 'blobs', async () => {
+      for (let index = 0; index < 9; index += 1) {
+        const key: IndexableType = index % 2 === 0 ? `b${index}` : ['pair', index];
+        await cache.db.table('blobs').put({ bytes: index }, key);
+      }
+    });
     const written = await cache.compact();
-    expect(written?.rows).toEqual({ items: 40, events: 12, blobs: 0 });
+    expect(written?.rows).toEqual({ items: 40, events: 12, blobs: 9 });
     await cache.db.table('items').delete('i003');
     await cache.db.table('items').put({ ...item('i004', 400), note: 'after the snapshot' });
     const before = await dump(cache.db);
@@ -76,6 +84,24 @@ describe('durable cache: round trip', () => {
     await reopened.fullyLoaded;
     expect(reopened.report.snapshotUsed?.seq).toBe(written?.seq);
     expect(reopened.report.recordsReplayed).toBe(2);
+    expect(await dump(reopened.db)).toEqual(before);
+  });
+
+  it('journals only the rows that were written when a bulk add partly fails and the transaction goes on', async () => {
+    const dir = await tempDir();
+    const cache = await openTestCache({ dir });
+    await cache.db.table('items').put(item('taken', 1));
+    await cache.db.transaction('rw', 'items', async () => {
+      const failed: unknown = await cache.db
+        .table('items')
+        .bulkAdd([item('new-1', 2), item('taken', 3), item('new-2', 4)])
+        .catch((error: unknown) => error);
+      expect(failed).toMatchObject({ name: 'BulkError' });
+    });
+    const before = await dump(cache.db);
+    expect(before.items?.map(([key]) => key)).toEqual(['new-1', 'new-2', 'taken']);
+    await cache.close();
+    const reopened = await openTestCache({ dir });
     expect(await dump(reopened.db)).toEqual(before);
   });
 
