@@ -493,19 +493,11 @@ export async function openDurableCache<TDb extends Dexie = Dexie>(options: Durab
   const snapshotChunkRows = options.snapshotChunkRows ?? DEFAULT_CHUNK_ROWS;
   const name = options.name ?? 'durable-cache';
 
-  const recovery = await recover({ dir: options.dir, now: () => options.clock.now(), currentVersion });
+  const recovery = await recover({ dir: options.dir, now: () => options.clock.now(), currentVersion, knownVersions });
   const versionsSeen = [
     ...(recovery.snapshot === null ? [] : [recovery.snapshot.header.schemaVersion]),
     ...recovery.records.map((record) => record.schemaVersion),
   ];
-  for (const version of versionsSeen) {
-    if (version > currentVersion) {
-      throw new DeskError('cache_newer_schema', `The cache in ${options.dir} was written by a newer Cancel Desk (schema version ${version}; this one knows up to ${currentVersion}). Update Cancel Desk to open it.`);
-    }
-    if (!knownVersions.has(version)) {
-      throw new DeskError('cache_unknown_schema_version', `The cache in ${options.dir} was written at schema version ${version}, which this build does not declare; old versions must stay in the schema.`);
-    }
-  }
   const oldestVersion = versionsSeen.length === 0 ? currentVersion : Math.min(...versionsSeen);
   const upgrade = oldestVersion < currentVersion;
 

@@ -98,8 +98,25 @@ interface SegmentFile {
 export interface RecoverOptions {
   dir: string;
   now: () => number;
-  /** The highest schema version this build knows: a newer snapshot is refused, never set aside. */
+  /** The highest schema version this build knows: newer data is refused, never touched. */
   currentVersion: number;
+  /** Every version the schema declares (data at any other version cannot be rebuilt). */
+  knownVersions: ReadonlySet<number>;
+}
+
+function checkVersion(dir: string, version: number, options: RecoverOptions): void {
+  if (version > options.currentVersion) {
+    throw new DeskError(
+      'cache_newer_schema',
+      `The cache in ${dir} was written by a newer Cancel Desk (schema version ${version}; this one knows up to ${options.currentVersion}). Update Cancel Desk to open it.`,
+    );
+  }
+  if (!options.knownVersions.has(version)) {
+    throw new DeskError(
+      'cache_unknown_schema_version',
+      `The cache in ${dir} was written at schema version ${version}, which this build does not declare; old versions must stay in the schema.`,
+    );
+  }
 }
 
 export async function recover(options: RecoverOptions): Promise<Recovery> {
@@ -141,12 +158,7 @@ export async function recover(options: RecoverOptions): Promise<Recovery> {
       damaged.push({ file: candidate.file, message: error.message });
       continue;
     }
-    if (verified.header.schemaVersion > options.currentVersion) {
-      throw new DeskError(
-        'cache_newer_schema',
-        `The cache in ${dir} was written by a newer Cancel Desk (schema version ${verified.header.schemaVersion}; this one knows up to ${options.currentVersion}). Update Cancel Desk to open it.`,
-      );
-    }
+    if (snapshot === null) checkVersion(dir, verified.header.schemaVersion, options);
     snapshotFiles.push({ file: candidate.file, seq: candidate.seq, schemaVersion: candidate.schemaVersion, bytes: verified.bytes });
     snapshot ??= verified;
   }
@@ -227,7 +239,9 @@ export async function recover(options: RecoverOptions): Promise<Recovery> {
     if (lastSeqHere > baseSeq) bytesSinceSnapshot += goodEnd;
   }
 
-  // 3. Is there a cache to give back at all? Never an empty one in place of damaged files.
+  // 3. Is there a cache to give back at all? Never an empty one in place of damaged files, and
+  // never one this build cannot read (both decided before any file is touched).
+  for (const version of new Set(records.map((record) => record.schemaVersion))) checkVersion(dir, version, options);
   if (snapshot === null && (damaged.length > 0 || corruption?.lastGoodSeq === 0)) {
     const reasons = [...damaged.map((problem) => problem.message), ...(corruption === null ? [] : [corruption.message])];
     if (corruption === null && expected === 1 && segmentFiles.length === 0) reasons.push('there is no journal to rebuild it from');

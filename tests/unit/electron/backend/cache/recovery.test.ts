@@ -285,6 +285,20 @@ describe('recovery: snapshots', () => {
     expect(await fileMap(dir)).toEqual(before);
   });
 
+  it('refuses a journal written by a newer schema before repairing anything in it', async () => {
+    const dir = await tempDir();
+    const newer = [...TEST_SCHEMA, { version: 2, stores: { items: 'id, group, [group+id], n' } }];
+    const cache = await openTestCache({ dir, schema: newer });
+    await writeTransactions(cache.db, 3);
+    await cache.close();
+    const [segment = ''] = await journalFiles(dir);
+    const bytes = await readFile(join(dir, segment));
+    await writeFile(join(dir, segment), bytes.subarray(0, bytes.length - 7));
+    const before = await fileMap(dir);
+    await expect(openTestCache({ dir })).rejects.toMatchObject({ code: 'cache_newer_schema' });
+    expect(await fileMap(dir)).toEqual(before);
+  });
+
   it('throws away a snapshot temp file left by a crash in the middle of a compaction', async () => {
     const dir = await tempDir();
     const cache = await openTestCache({ dir });
