@@ -91,6 +91,7 @@ export function createBackend(options: BackendOptions): Backend {
   };
   let changedEventPending = false;
   let outboxEventPending = false;
+  let cancelOutboxEvent: (() => void) | null = null;
 
   // One event per tick at most, however many writes land (batching, not time: no clock here).
   const announceQueue = (): void => {
@@ -98,19 +99,28 @@ export function createBackend(options: BackendOptions): Backend {
     changedEventPending = true;
     setImmediate(() => {
       changedEventPending = false;
-      void db.conflicts.count().then((conflicts) => {
-        counter.setConflicts(conflicts);
-        emit('queue.changed', { counts: counter.snapshot() });
-      });
+      if (durable === null) return;
+      db.conflicts.count().then(
+        (conflicts) => {
+          counter.setConflicts(conflicts);
+          emit('queue.changed', { counts: counter.snapshot() });
+        },
+        (error: unknown) => log.warn(`queue counts: ${error instanceof Error ? error.message : String(error)}`),
+      );
     });
   };
   // The outbox summary reads the outbox: at most five times a second while a batch is delivered.
   const announceOutbox = (): void => {
     if (outboxEventPending) return;
     outboxEventPending = true;
-    clock.setTimer(OUTBOX_EVENT_EVERY_MS, () => {
+    cancelOutboxEvent = clock.setTimer(OUTBOX_EVENT_EVERY_MS, () => {
       outboxEventPending = false;
-      void outboxSummary(db).then((summary) => emit('outbox.changed', summary));
+      cancelOutboxEvent = null;
+      if (durable === null) return;
+      outboxSummary(db).then(
+        (summary) => emit('outbox.changed', summary),
+        (error: unknown) => log.warn(`outbox summary: ${error instanceof Error ? error.message : String(error)}`),
+      );
     });
   };
 
@@ -292,6 +302,7 @@ export function createBackend(options: BackendOptions): Backend {
       );
     },
     async close() {
+      cancelOutboxEvent?.();
       sync.stop();
       await dispatcher.stop();
       await sync.idle();

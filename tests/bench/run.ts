@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Dexie from 'dexie';
 import { createBackend, type Backend } from '../../electron/backend';
 import { openCacheDb } from '../../electron/backend/cache/db';
 import { amountSortKey, toCachedRequest, type CachedRequest } from '../../electron/backend/cache/records';
@@ -69,6 +70,53 @@ function plainQueuePage(rows: readonly CachedRequest[], view: string, sort: Queu
     .slice(0, PAGE);
   if (page.length > PAGE) throw new Error('unreachable');
   return performance.now() - started;
+}
+
+/** Baseline for a decision: the bare Dexie write of as many rows in one transaction. */
+async function bareDecisionWrite(rows: readonly CachedRequest[]): Promise<number> {
+  const db = openCacheDb(`bench-decide-${rows.length}`);
+  await db.open();
+  const started = performance.now();
+  await db.transaction('rw', [db.requests, db.outbox, db.audit], async () => {
+    await db.requests.bulkPut(rows.map((row) => ({ ...row, version: row.version + 1 })));
+    await db.audit.bulkAdd(rows.map((row) => ({ at: row.updatedAt, actor: 'seller' as const, action: 'accept', requestId: row.id, orderId: row.orderId, batchId: 'b', params: {}, amount: null, rulesVersion: null, stateBefore: null, stateAfter: null, message: '' })));
+  });
+  const elapsed = performance.now() - started;
+  db.close();
+  return elapsed;
+}
+
+/** Decisions at this size: a durable bulk decision on 1,000 requests, and delivery throughput. */
+async function measureDecisions(marketplace: MarketplaceProcess, dataDir: string, tag: string, figures: Figure[]): Promise<void> {
+  const decideMs: number[] = [];
+  const bare: number[] = [];
+  const dispatchRate: number[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const backend = newBackend(marketplace, dataDir);
+    await backend.start();
+    await backend.whenFullyLoaded();
+    await backend.syncIdle();
+    const settings = await backend.handle('settings.get', {});
+    await backend.handle('settings.update', { policy: { ...settings.policy, undoWindowSeconds: 0 } });
+    const open = await backend.db.requests
+      .where('[view+respondBy+id]')
+      .between(['needs_reply', Dexie.minKey, Dexie.minKey], ['needs_reply', Dexie.maxKey, Dexie.maxKey])
+      .filter((row) => row.kind === 'cancel' && row.local === null)
+      .limit(1_000)
+      .toArray();
+    bare.push(await bareDecisionWrite(open));
+    gc();
+    const started = performance.now();
+    const result = await backend.handle('decisions.decide', { requestIds: open.map((row) => row.id), action: { type: 'accept' } });
+    decideMs.push(performance.now() - started);
+    const sendStarted = performance.now();
+    await backend.dispatchIdle();
+    dispatchRate.push(result.done / ((performance.now() - sendStarted) / 1000));
+    console.log(`decided ${result.done} of ${open.length} (${result.skipped} skipped) and delivered them`);
+    await backend.close();
+  }
+  const baseline = figure(`dexie_write_1000_decisions_ms@${tag}`, 'ms', bare);
+  figures.push(baseline, figure(`bulk_decide_1000_ms@${tag}`, 'ms', decideMs, baseline), figure(tag === '100k' ? 'dispatch_per_s' : `dispatch_per_s@${tag}`, 'entries/s', dispatchRate));
 }
 
 async function measureSize(size: number, figures: Figure[]): Promise<void> {
@@ -176,6 +224,8 @@ async function measureSize(size: number, figures: Figure[]): Promise<void> {
       figure(`restart_full_ms@${tag}`, 'ms', toFull),
       figure(`heap_mb@${tag}`, 'MB', heap),
     );
+
+    await measureDecisions(marketplace, dataDir, tag, figures);
     await rm(dataDir, { recursive: true, force: true });
     console.log(`measured ${tag}: ${orders.length} orders, ${requests.length} requests (${plainRows.filter((row) => amountSortKey(row.requestedAmount) > 0).length} with an amount)`);
   } finally {
