@@ -196,7 +196,8 @@ export function createBackend(options: BackendOptions): Backend {
         dataDir: options.dataDir,
         marketplaceUrl: options.marketplace.baseUrl,
       }),
-    'queue.list': (input) => listQueue(db, counter, input),
+    // Search reads its own table, which loads after the queue's: wait for it.
+    'queue.list': (input) => (input.search === '' ? listQueue(db, counter, input) : loaded(() => listQueue(db, counter, input))),
     'queue.counts': async () => {
       counter.setConflicts(await db.conflicts.count());
       return counter.snapshot();

@@ -7,7 +7,7 @@ import { toErrorShape } from '../../../shared/errors';
 import { describeIssues } from '../../../shared/ipc/dispatch';
 import { MoneySchema } from '../../../shared/money';
 import type { AuditEntry, CacheDb, OutboxEntry, RefundRow } from '../cache/db';
-import { toCachedRequest } from '../cache/records';
+import { putRequests, toCachedRequest } from '../cache/records';
 import type { Logger } from '../log';
 import { backoffDelay, Semaphore, type MarketplaceHttpClient } from '../marketplace/http-client';
 import type { ViewMove } from '../queue/counts';
@@ -109,9 +109,10 @@ export class Dispatcher {
     const [held, sending, retry] = await Promise.all([
       db.outbox.where('[status+dueAt]').between(['held', Dexie.minKey], ['held', now], true, true).toArray(),
       db.outbox.where('status').equals('sending').toArray(),
-      db.outbox.where('status').equals('retry').filter((entry) => (entry.nextAttemptAt ?? entry.dueAt) <= now).toArray(),
+      db.outbox.where('status').equals('retry').toArray(),
     ]);
-    return [...sending, ...held, ...retry].filter((entry) => !this.active.has(entry.id));
+    const dueRetries = retry.filter((entry) => (entry.nextAttemptAt ?? entry.dueAt) <= now);
+    return [...sending, ...held, ...dueRetries].filter((entry) => !this.active.has(entry.id));
   }
 
   private async run(): Promise<void> {
@@ -204,7 +205,7 @@ export class Dispatcher {
   private async applyAnswer(entry: OutboxEntry, answer: z.infer<typeof ActionAnswerSchema>): Promise<void> {
     const { db, clock } = this.deps;
     const at = toInstant(clock.now());
-    const moves = await db.transaction('rw', [db.requests, db.orders, db.refunds, db.audit], async () => {
+    const moves = await db.transaction('rw', [db.requests, db.orders, db.refunds, db.audit, db.searchTerms], async () => {
       const current = await db.requests.get(entry.requestId);
       const knownOrder = await db.orders.get(answer.order.id);
       if (knownOrder === undefined || answer.order.version >= knownOrder.version) await db.orders.put(answer.order);
@@ -212,7 +213,7 @@ export class Dispatcher {
       const base = current === undefined ? undefined : { ...current, local: mine ? null : current.local };
       const fresher = current === undefined || answer.request.version >= current.version;
       const row = fresher ? toCachedRequest(answer.request, answer.order, base) : base;
-      if (row !== undefined) await db.requests.put(row);
+      if (row !== undefined) await putRequests(db, [row], [current]);
       if (answer.refund !== null) {
         const refund: RefundRow = {
           id: `refund-${entry.id}`,
@@ -243,13 +244,13 @@ export class Dispatcher {
       this.deps.log.warn(`could not refresh request ${entry.requestId} after a conflict: ${toErrorShape(error).message}`);
     }
     const at = toInstant(clock.now());
-    const moves = await db.transaction('rw', [db.requests, db.orders, db.conflicts, db.audit], async () => {
+    const moves = await db.transaction('rw', [db.requests, db.orders, db.conflicts, db.audit, db.searchTerms], async () => {
       const current = await db.requests.get(entry.requestId);
       if (current === undefined) return [];
       const order = await db.orders.get(current.orderId);
       const base = { ...current, local: current.local?.outboxId === entry.id ? null : current.local };
       const row = fresh !== null && fresh.version >= current.version ? toCachedRequest(fresh, order, base) : base;
-      await db.requests.put(row);
+      await putRequests(db, [row], [current]);
       const what =
         fresh !== null ? describeRemoteChange(current, fresh) : 'The marketplace says the request changed since the decision was made; sync to see how.';
       await db.conflicts.put({ requestId: entry.requestId, outboxId: entry.id, detectedAt: at, what, localState: current.local?.state ?? null, remoteState: row.state });
@@ -269,7 +270,7 @@ export class Dispatcher {
       const current = await db.outbox.get(entry.id);
       if (current !== undefined) await db.outbox.put({ ...current, ...changes });
     };
-    const moves = await db.transaction('rw', [db.outbox, db.requests, db.audit], async () => {
+    const moves = await db.transaction('rw', [db.outbox, db.requests, db.audit, db.orders, db.searchTerms], async () => {
       switch (outcome.kind) {
         case 'done':
           await patch({ status: 'done', settledAt: at, lastError: null });
@@ -288,7 +289,7 @@ export class Dispatcher {
           const current = await db.requests.get(entry.requestId);
           if (current?.local?.outboxId !== entry.id) return [];
           const back = toCachedRequest(current, await db.orders.get(current.orderId), { ...current, local: null });
-          await db.requests.put(back);
+          await putRequests(db, [back], [current]);
           await db.audit.add(this.auditOf(entry, 'failed', `The marketplace refused it: ${outcome.message}`, current.state));
           return [{ before: current.view, after: back.view }];
         }

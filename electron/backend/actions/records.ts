@@ -72,12 +72,16 @@ export async function auditCsv(db: CacheDb, clock: Clock, requestId: string | nu
 }
 
 export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
-  const [pending, failed, conflicts, refunds] = await Promise.all([
-    db.outbox.where('status').anyOf(['held', 'sending', 'retry']).count(),
+  // Equality reads (getAll), no anyOf or count cursors: fake-indexeddb walks cursors slowly.
+  const [held, sending, retry, failed, conflicts, refunds] = await Promise.all([
+    db.outbox.where('status').equals('held').primaryKeys(),
+    db.outbox.where('status').equals('sending').primaryKeys(),
+    db.outbox.where('status').equals('retry').primaryKeys(),
     db.outbox.where('status').equals('failed').toArray(),
     db.conflicts.count(),
     db.refunds.where('status').equals('pending').toArray(),
   ]);
+  const pending = held.length + sending.length + retry.length;
   const refundsPending = new Map<string, { amount: Money; count: number }>();
   for (const refund of refunds) {
     const total = refundsPending.get(refund.amount.currency);

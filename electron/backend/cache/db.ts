@@ -1,7 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import * as fakeIndexedDb from 'fake-indexeddb';
 import type { Order } from '../../../shared/domain/order';
-import type { CachedRequest } from './records';
+import type { CachedRequest, SearchTermRow } from './records';
 import { CACHE_SCHEMA, type SchemaVersion } from './schema';
 
 export type { CachedRequest } from './records';
@@ -108,6 +108,8 @@ export interface EvidenceRow {
   submittedAt: string;
   /** Where the file is under the data folder once fetched; null until then. */
   path: string | null;
+  /** 1 once the file is on disk (an indexable mirror of `path !== null`). */
+  fetched: 0 | 1;
 }
 
 export interface RefundRow {
@@ -133,6 +135,7 @@ export type CacheDb = Dexie & {
   notes: EntityTable<NoteRow, 'seq'>;
   evidence: EntityTable<EvidenceRow, 'id'>;
   refunds: EntityTable<RefundRow, 'id'>;
+  searchTerms: Dexie.Table<SearchTermRow, [string, string]>;
 };
 
 /**

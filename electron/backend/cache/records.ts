@@ -18,7 +18,10 @@ export interface CachedRequest extends CancelRequest {
   buyerCountry: string;
   /** From the order's status; null until the order is synced. */
   phase: Phase | null;
-  /** Sort key for "amount": the requested amount in 1/10,000 of a major unit (nominal, no FX). */
+  /**
+   * Sort key for "amount", largest first: minus the requested amount in 1/10,000 of a major unit
+   * (nominal, no FX). Negated so the index is read forwards (fake-indexeddb walks cursors slowly).
+   */
   amountKey: number;
   /** Lower-case search terms: order id, request id, buyer name (whole and by word), SKUs. */
   terms: string[];
@@ -67,9 +70,38 @@ export function toCachedRequest(request: CancelRequest, order: Order | undefined
     buyerName: order?.buyer.name ?? '',
     buyerCountry: order?.buyer.country ?? '',
     phase: order === undefined ? null : phaseOf(order),
-    amountKey: amountSortKey(request.requestedAmount),
+    amountKey: -amountSortKey(request.requestedAmount),
     terms: searchTerms(request, order),
   };
+}
+
+/** One search term of one request: the search index, a table of its own (see schema v4). */
+export interface SearchTermRow {
+  term: string;
+  requestId: string;
+}
+
+/**
+ * Writes request rows and keeps the search index in step: terms a row no longer has are removed,
+ * new ones added. `before` holds the rows as they were (undefined for new ones). Call it inside a
+ * transaction that includes `requests` and `searchTerms`.
+ */
+export async function putRequests(
+  db: { requests: { bulkPut(rows: CachedRequest[]): Promise<unknown> }; searchTerms: { bulkDelete(keys: Array<[string, string]>): Promise<unknown>; bulkPut(rows: SearchTermRow[]): Promise<unknown> } },
+  rows: CachedRequest[],
+  before: ReadonlyArray<CachedRequest | undefined>,
+): Promise<void> {
+  await db.requests.bulkPut(rows);
+  const removed: Array<[string, string]> = [];
+  const added: SearchTermRow[] = [];
+  rows.forEach((row, index) => {
+    const old = new Set(before[index]?.terms ?? []);
+    const now = new Set(row.terms);
+    for (const term of old) if (!now.has(term)) removed.push([term, row.id]);
+    for (const term of now) if (!old.has(term)) added.push({ term, requestId: row.id });
+  });
+  if (removed.length > 0) await db.searchTerms.bulkDelete(removed);
+  if (added.length > 0) await db.searchTerms.bulkPut(added);
 }
 
 /** The marketplace's record, without what the cache added. */

@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toInstant, type Clock } from '../../../shared/domain/time';
@@ -48,7 +49,7 @@ export class EvidenceStore {
     const rows: EvidenceRow[] = [];
     for (const request of requests) {
       for (const item of request.evidence) {
-        rows.push({ id: item.id, requestId: request.id, fileName: item.fileName, contentType: item.contentType, bytes: item.bytes, submittedAt: item.submittedAt, path: null });
+        rows.push({ id: item.id, requestId: request.id, fileName: item.fileName, contentType: item.contentType, bytes: item.bytes, submittedAt: item.submittedAt, path: null, fetched: 0 });
       }
     }
     if (rows.length === 0) return;
@@ -59,7 +60,7 @@ export class EvidenceStore {
 
   /** Fetches every file not yet on disk; a failure is logged and retried next time. */
   async fetchMissing(limit = 200): Promise<number> {
-    const missing = await this.deps.db.evidence.filter((row) => row.path === null).limit(limit).toArray();
+    const missing = await this.deps.db.evidence.where('[fetched+id]').between([0, Dexie.minKey], [0, Dexie.maxKey]).limit(limit).toArray();
     let fetched = 0;
     await Promise.all(
       missing.map(async (row) => {
@@ -94,7 +95,7 @@ export class EvidenceStore {
     }
     await rename(temp, target);
     const current = await this.deps.db.evidence.get(row.id);
-    if (current !== undefined) await this.deps.db.evidence.put({ ...current, path: name, bytes: bytes.length });
+    if (current !== undefined) await this.deps.db.evidence.put({ ...current, path: name, fetched: 1, bytes: bytes.length });
   }
 
   /** The image for the viewer, as the bytes' own type (sniffed) and base64. */

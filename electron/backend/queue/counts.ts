@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import { VIEW_IDS, type StateViewId, type ViewId } from '../../../shared/domain/views';
 import type { ViewCounts } from '../../../shared/ipc/contract';
 import type { CacheDb } from '../cache/db';
@@ -18,7 +19,9 @@ export class ViewCounter {
   /** Counts once, from the index, when the cache has loaded. */
   async initialise(db: CacheDb): Promise<void> {
     const stateViews = VIEW_IDS.filter((view): view is StateViewId => view !== 'all' && view !== 'conflicts');
-    const counted = await Promise.all(stateViews.map((view) => db.requests.where('view').equals(view).count()));
+    const counted = await Promise.all(
+      stateViews.map((view) => db.requests.where('[view+respondBy+id]').between([view, Dexie.minKey, Dexie.minKey], [view, Dexie.maxKey, Dexie.maxKey]).count()),
+    );
     for (const view of VIEW_IDS) this.counts.set(view, 0);
     stateViews.forEach((view, index) => this.counts.set(view, counted[index] ?? 0));
     this.counts.set('all', counted.reduce((sum, count) => sum + count, 0));

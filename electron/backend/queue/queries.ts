@@ -1,6 +1,6 @@
-import Dexie, { type IndexableType } from 'dexie';
+import Dexie from 'dexie';
 import { z } from 'zod';
-import type { StateViewId } from '../../../shared/domain/views';
+import { VIEW_IDS, type StateViewId } from '../../../shared/domain/views';
 import { DeskError } from '../../../shared/errors';
 import type { ChannelParsedInput, QueuePage, QueueRow, QueueSort } from '../../../shared/ipc/contract';
 import type { CacheDb } from '../cache/db';
@@ -12,10 +12,18 @@ export const SEARCH_LIMIT = 2_000;
 const MIN_SEARCH_CHARS = 2;
 
 type SortField = 'respondBy' | 'amountKey' | 'requestedAt';
-const SORTS: Readonly<Record<QueueSort, { field: SortField; descending: boolean }>> = {
-  time_left: { field: 'respondBy', descending: false },
-  amount: { field: 'amountKey', descending: true },
-  requested_at: { field: 'requestedAt', descending: false },
+
+const STATE_VIEWS = VIEW_IDS.filter((view): view is StateViewId => view !== 'all' && view !== 'conflicts');
+
+function compareBy(a: CachedRequest, b: CachedRequest, field: SortField): number {
+  if (a[field] !== b[field]) return a[field] < b[field] ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+/** Every sort reads its index forwards (amountKey is negated, so forwards is largest first). */
+const SORTS: Readonly<Record<QueueSort, { field: SortField }>> = {
+  time_left: { field: 'respondBy' },
+  amount: { field: 'amountKey' },
+  requested_at: { field: 'requestedAt' },
 };
 
 const KeyCursorSchema = z.tuple([z.union([z.string().max(64), z.number()]), z.string().max(64)]);
@@ -61,23 +69,22 @@ export async function listQueue(db: CacheDb, counter: ViewCounter, input: Channe
     return pageInMemory(rows, input, rows.length, false);
   }
   if (input.search !== '') return searchQueue(db, input);
-  const { field, descending } = SORTS[sort];
+  const { field } = SORTS[sort];
   const after = input.cursor === null ? null : decodeCursor(input.cursor, KeyCursorSchema);
-  const stateView: StateViewId | null = view === 'all' ? null : view;
-  const prefix: IndexableType[] = stateView === null ? [] : [stateView];
-  const index = stateView === null ? `[${field}+id]` : `[view+${field}+id]`;
-  const low = [...prefix, Dexie.minKey, Dexie.minKey];
-  const high = [...prefix, Dexie.maxKey, Dexie.maxKey];
-  let range: ReturnType<typeof db.requests.toCollection>;
-  if (descending) {
-    range = db.requests
-      .where(index)
-      .between(low, after === null ? high : [...prefix, ...after], true, after === null)
-      .reverse();
+  const pageOf = (stateView: StateViewId): Promise<CachedRequest[]> =>
+    db.requests
+      .where(`[view+${field}+id]`)
+      .between(after === null ? [stateView, Dexie.minKey, Dexie.minKey] : [stateView, ...after], [stateView, Dexie.maxKey, Dexie.maxKey], after === null, true)
+      .limit(limit)
+      .toArray();
+  let requests: CachedRequest[];
+  if (view === 'all') {
+    // "All" merges the state views' own indexes: no index of its own to load on restart.
+    const pages = await Promise.all(STATE_VIEWS.map(pageOf));
+    requests = pages.flat().sort((a, b) => compareBy(a, b, field)).slice(0, limit);
   } else {
-    range = db.requests.where(index).between(after === null ? low : [...prefix, ...after], high, after === null, true);
+    requests = await pageOf(view);
   }
-  const requests = await range.limit(limit).toArray();
   const last = requests.at(-1);
   return {
     rows: requests.map(toQueueRow),
@@ -94,10 +101,15 @@ async function searchQueue(db: CacheDb, input: ChannelParsedInput<'queue.list'>)
   if (first.length < MIN_SEARCH_CHARS) {
     throw new DeskError('invalid_input', `Type at least ${MIN_SEARCH_CHARS} characters to search.`);
   }
-  const candidates = await db.requests.where('terms').startsWith(first).distinct().limit(SEARCH_LIMIT + 1).toArray();
-  const truncated = candidates.length > SEARCH_LIMIT;
+  const hits = await db.searchTerms
+    .where('[term+requestId]')
+    .between([first, Dexie.minKey], [`${first}\uffff`, Dexie.maxKey])
+    .limit(SEARCH_LIMIT + 1)
+    .toArray();
+  const truncated = hits.length > SEARCH_LIMIT;
+  const ids = [...new Set(hits.slice(0, SEARCH_LIMIT).map((hit) => hit.requestId))];
+  const candidates = (await db.requests.bulkGet(ids)).filter((row) => row !== undefined);
   const matches = candidates
-    .slice(0, SEARCH_LIMIT)
     .filter((request) => input.view === 'all' || request.view === input.view)
     .filter((request) => words.every((word) => request.terms.some((term) => term.startsWith(word))));
   return pageInMemory(matches, input, matches.length, truncated);
@@ -105,11 +117,8 @@ async function searchQueue(db: CacheDb, input: ChannelParsedInput<'queue.list'>)
 
 /** Sorts a small set of rows as the view would and serves one page of it by offset. */
 function pageInMemory(rows: CachedRequest[], input: ChannelParsedInput<'queue.list'>, total: number, truncated: boolean): QueuePage {
-  const { field, descending } = SORTS[input.sort];
-  rows.sort((a, b) => {
-    const order = a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    return descending ? -order : order;
-  });
+  const { field } = SORTS[input.sort];
+  rows.sort((a, b) => compareBy(a, b, field));
   const offset = input.cursor === null ? 0 : decodeCursor(input.cursor, OffsetCursorSchema).offset;
   const page = rows.slice(offset, offset + input.limit);
   const nextOffset = offset + page.length;

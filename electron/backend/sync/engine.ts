@@ -5,7 +5,7 @@ import { toErrorShape } from '../../../shared/errors';
 import type { SyncProgress, SyncStatus } from '../../../shared/ipc/contract';
 import { checkPendingDecision } from '../actions/conflicts';
 import type { CacheDb, ConflictRow, OutboxEntry, QuarantinedRow, SyncMark } from '../cache/db';
-import { searchTerms, toCachedRequest, type CachedRequest } from '../cache/records';
+import { putRequests, searchTerms, toCachedRequest, type CachedRequest } from '../cache/records';
 import type { Logger } from '../log';
 import type { ListPage, ListParams, MarketplaceConnector, QuarantinedRecord } from '../marketplace/connector';
 import { backoffDelay } from '../marketplace/http-client';
@@ -208,7 +208,7 @@ export class SyncEngine {
         since: page.nextCursor === null && highest !== undefined ? highest.updatedAt : mark.since,
       };
       // The page and the mark commit together: a crash resumes at the first page not applied.
-      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence, db.refunds], async () => {
+      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence, db.refunds, db.searchTerms], async () => {
         const applied = await apply(page.items);
         if (page.quarantined.length > 0) await db.quarantine.bulkAdd(page.quarantined.map((record) => this.quarantineRow(record)));
         await db.syncMarks.put(nextMark);
@@ -259,14 +259,17 @@ export class SyncEngine {
     });
     if (newer.size === 0) return [];
     await db.orders.bulkPut([...newer.values()]);
-    const affected = await db.requests.where('orderId').anyOf([...newer.keys()]).toArray();
+    // One equality read per order (getAll), not anyOf: fake-indexeddb walks cursors slowly.
+    const affected = (await Promise.all([...newer.keys()].map((orderId) => db.requests.where('orderId').equals(orderId).toArray()))).flat();
     if (affected.length > 0) {
-      await db.requests.bulkPut(
+      await putRequests(
+        db,
         affected.map((request): CachedRequest => {
           const order = newer.get(request.orderId);
           if (order === undefined) return request;
           return { ...request, buyerName: order.buyer.name, buyerCountry: order.buyer.country, phase: phaseOf(order), terms: searchTerms(request, order) };
         }),
+        affected,
       );
     }
     return [];
@@ -299,7 +302,7 @@ export class SyncEngine {
           return toCachedRequest(request, orders[index], before === undefined ? undefined : { ...before, local: null });
       }
     });
-    await db.requests.bulkPut(rows);
+    await putRequests(db, rows, entries.map(({ before }) => before));
     await this.settleRefunds(rows);
     await this.deps.onRequestsWritten?.(rows);
     if (conflicts.length > 0) {
@@ -319,7 +322,7 @@ export class SyncEngine {
     const refunded = rows.filter((row) => row.state === 'refunded').map((row) => row.id);
     if (refunded.length === 0) return;
     const { db } = this.deps;
-    const pending = await db.refunds.where('requestId').anyOf(refunded).filter((refund) => refund.status === 'pending').toArray();
+    const pending = (await Promise.all(refunded.map((id) => db.refunds.where('requestId').equals(id).toArray()))).flat().filter((refund) => refund.status === 'pending');
     if (pending.length === 0) return;
     const updatedAt = toInstant(this.deps.clock.now());
     await db.refunds.bulkPut(pending.map((refund) => ({ ...refund, status: 'completed' as const, updatedAt })));

@@ -40,7 +40,10 @@ describe('cache schema', () => {
     }
     // The new indexes answer.
     const target = requests[0];
-    expect(await latest.requests.where('terms').startsWith(target?.orderId.toLowerCase() ?? '').count()).toBeGreaterThan(0);
+    const term = target?.orderId.toLowerCase() ?? '';
+    expect(await latest.searchTerms.where('[term+requestId]').between([term, Dexie.minKey], [`${term}\uffff`, Dexie.maxKey]).count()).toBeGreaterThan(0);
+    // Amounts sort largest first by a negated key.
+    for (const row of await latest.requests.toArray()) expect(row.amountKey).toBeLessThanOrEqual(0);
     latest.close();
   });
 });

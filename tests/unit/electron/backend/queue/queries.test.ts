@@ -53,7 +53,8 @@ function compare(sort: QueueSort): (a: CachedRequest, b: CachedRequest) => numbe
     case 'requested_at':
       return (a, b) => (a.requestedAt < b.requestedAt ? -1 : a.requestedAt > b.requestedAt ? 1 : id(a, b));
     case 'amount':
-      return (a, b) => (a.amountKey !== b.amountKey ? b.amountKey - a.amountKey : -id(a, b));
+      // Largest first; amountKey holds the negated amount.
+      return (a, b) => (a.amountKey !== b.amountKey ? a.amountKey - b.amountKey : id(a, b));
   }
 }
 
@@ -101,6 +102,12 @@ describe('queue queries', () => {
   it('refuses a one-letter search and a cursor from elsewhere with clear errors', async () => {
     await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: null, search: 'a' })).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(backend.handle('queue.list', { view: 'all', sort: 'amount', limit: 5, cursor: 'eyJ4Ijox', search: '' })).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('puts the largest amount first', async () => {
+    const page = await backend.handle('queue.list', { view: 'all', sort: 'amount', limit: 20, cursor: null, search: '' });
+    const nominal = page.rows.map((row) => amountSortKey(row.amount));
+    expect(nominal).toEqual([...nominal].sort((a, b) => b - a));
   });
 
   it('sorts amounts by face value across currencies (JPY 0 decimals, KWD 3)', () => {
