@@ -275,3 +275,34 @@ describe('refund reconciliation', () => {
     expect((await backend.db.refunds.where('requestId').equals(target.id).first())?.status).toBe('completed');
   });
 });
+
+describe('a refusal from the marketplace', () => {
+  it('marks the decision failed with the marketplace message, shows the request as before, and can be retried', async () => {
+    await startBackend(10);
+    const dispute = await find((row) => row.kind === 'dispute' && row.state === 'requested' && row.requestedAmount.amountMinor > 100);
+    const amount = { amountMinor: Math.floor(dispute.requestedAmount.amountMinor / 2), currency: dispute.requestedAmount.currency };
+    const decided = await backend.handle('decisions.decide', { requestIds: [dispute.id], action: { type: 'offer', amount } });
+    // The marketplace disagrees with what is sent (here: an amount above its cap, set by hand).
+    const entry = await backend.db.outbox.where('batchId').equals(decided.batchId ?? '').first();
+    if (entry === undefined) throw new Error('no outbox entry');
+    await backend.db.outbox.put({ ...entry, body: { ...entry.body, amount: { ...amount, amountMinor: dispute.refundMax.amountMinor * 10 } } });
+    await deliver();
+
+    const summary = await backend.handle('outbox.summary', {});
+    expect(summary.failed).toMatchObject([{ id: entry.id, requestId: dispute.id, code: 'amount_above_cap' }]);
+    expect(summary.failed[0]?.message).toMatch(/above the refund cap/);
+    const detail = await backend.handle('requests.get', { requestId: dispute.id });
+    expect(detail.local).toBeNull();
+    expect(detail.audit[0]).toMatchObject({ action: 'failed', actor: 'marketplace' });
+    expect(ledgerFor(dispute.id)).toEqual([]);
+
+    // Retry decides again under a new key, from the same action, and goes through.
+    await expect(backend.handle('outbox.retry', { outboxId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
+    const retried = await backend.handle('outbox.retry', { outboxId: entry.id });
+    expect(retried.done).toBe(1);
+    await deliver();
+    expect(ledgerFor(dispute.id)).toMatchObject([{ action: 'offer' }]);
+    expect((await backend.handle('outbox.summary', {})).failed).toEqual([]);
+    await expect(backend.handle('outbox.retry', { outboxId: entry.id })).rejects.toMatchObject({ code: 'not_failed' });
+  });
+});
