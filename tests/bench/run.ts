@@ -3,7 +3,7 @@
  * beside a baseline measured in the same run, printed as a table and written to
  * bench-results.json (design.md §11). BENCH_ORDERS="10000,100000" and BENCH_RUNS=3 by default.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dexie from 'dexie';
@@ -92,7 +92,10 @@ async function measureDecisions(marketplace: MarketplaceProcess, dataDir: string
   const bare: number[] = [];
   const dispatchRate: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
-    const backend = newBackend(marketplace, dataDir);
+    // Each run decides on the same 1,000 requests: it starts from a copy of the synced data.
+    const runDir = await mkdtemp(join(tmpdir(), 'desk-bench-decide-'));
+    await cp(dataDir, runDir, { recursive: true });
+    const backend = newBackend(marketplace, runDir);
     await backend.start();
     await backend.whenFullyLoaded();
     await backend.syncIdle();
@@ -114,6 +117,7 @@ async function measureDecisions(marketplace: MarketplaceProcess, dataDir: string
     dispatchRate.push(result.done / ((performance.now() - sendStarted) / 1000));
     console.log(`decided ${result.done} of ${open.length} (${result.skipped} skipped) and delivered them`);
     await backend.close();
+    await rm(runDir, { recursive: true, force: true });
   }
   const baseline = figure(`dexie_write_1000_decisions_ms@${tag}`, 'ms', bare);
   figures.push(baseline, figure(`bulk_decide_1000_ms@${tag}`, 'ms', decideMs, baseline), figure(tag === '100k' ? 'dispatch_per_s' : `dispatch_per_s@${tag}`, 'entries/s', dispatchRate));
