@@ -6,6 +6,7 @@ import { BulkActionSchema } from '../../shared/rules/bulk';
 import { decide, undo, type DecisionDeps } from './actions/decide';
 import { Dispatcher } from './actions/dispatcher';
 import { auditCsv, listAudit, outboxSummary, requestDetail } from './actions/records';
+import { retryRefund } from './actions/refunds';
 import { join } from 'node:path';
 import type { CacheDb } from './cache/db';
 import { openDurableCache, type DurableCache, type RecoveryReport } from './cache/durable';
@@ -238,12 +239,16 @@ export function createBackend(options: BackendOptions): Backend {
         // Only a known failure may be decided again: anything else might still go through.
         throw new DeskError('not_failed', `This decision is ${entry.status}, not failed; only a failed decision can be retried.`);
       }
+      if (entry.endpoint === 'retry-refund') {
+        throw new DeskError('not_retryable', 'This was a refund retry; retry the refund itself from the failed refunds.');
+      }
       const action = BulkActionSchema.parse(entry.decision);
       const result = await decide(decisions, [entry.requestId], action);
       await db.outbox.put({ ...entry, status: 'cancelled', settledAt: toInstant(clock.now()) });
       announceOutbox();
       return result;
     },
+    'refunds.retry': (input) => loaded(() => retryRefund(decisions, input.requestId)),
     'conflicts.dismiss': async (input) => {
       const dismissed = await db.transaction('rw', [db.conflicts, db.audit, db.requests], async () => {
         const conflict = await db.conflicts.get(input.requestId);

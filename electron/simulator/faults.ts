@@ -27,6 +27,8 @@ export const FaultConfigSchema = z.strictObject({
   duplicateRate: Rate.default(0),
   /** Share of list pages whose items come shuffled (nextCursor still follows the feed). */
   reorderRate: Rate.default(0),
+  /** Share of accepted refunds the platform fails to pay out (the seller may retry them). */
+  refundFailRate: Rate.default(0),
 });
 export type FaultConfig = z.output<typeof FaultConfigSchema>;
 export type FaultConfigInput = z.input<typeof FaultConfigSchema>;
@@ -42,6 +44,7 @@ const SPEC_NAMES: Readonly<Record<string, keyof FaultConfig>> = {
   drop: 'dropRate',
   duplicate: 'duplicateRate',
   reorder: 'reorderRate',
+  refundFail: 'refundFailRate',
 };
 
 /**

@@ -246,6 +246,31 @@ export class Marketplace {
     });
   }
 
+  /** Share of accepted refunds that fail at settlement (a fault; 0 by default). */
+  refundFailRate = 0;
+
+  /** The seller asks again for a refund the platform failed to pay out. */
+  retryRefund(id: string, input: { expectedVersion: number }, idempotencyKey: string | null): ActionResult {
+    const request = this.requireRequest(id);
+    if (request.version !== input.expectedVersion) {
+      throw new HttpError(409, 'version_conflict', `Request ${id} is at version ${request.version} (state ${request.state}), not ${input.expectedVersion}: it changed since you read it.`, {
+        currentVersion: request.version,
+        currentState: request.state,
+      });
+    }
+    if (request.state !== 'accepted' || request.resolution?.outcome !== 'refund_failed' || request.resolution.amount === null) {
+      throw unprocessable('refund_not_failed', `Request ${id} has no failed refund to retry.`);
+    }
+    const amount = request.resolution.amount.amountMinor;
+    return this.change(request, 'accepted', { resolution: { ...request.resolution, outcome: 'refunded' } }, {
+      actor: 'seller',
+      action: 'retry_refund',
+      refund: amount,
+      idempotencyKey,
+      details: { amount: request.resolution.amount },
+    });
+  }
+
   refuse(id: string, input: RefuseInput, idempotencyKey: string | null): ActionResult {
     const { request, order } = this.sellerPreflight(id, 'refuse', input.expectedVersion);
     let orderPatch: Partial<Order> | undefined;
@@ -557,7 +582,7 @@ export class Marketplace {
     if (refundMinor > refundable(order)) {
       throw new Error(`Simulator invariant broken: refund ${refundMinor} exceeds what order ${order.id} can refund.`);
     }
-    if (refundMinor > 0 || cancelsOrder || options.orderPatch !== undefined) {
+    if (refundMinor !== 0 || cancelsOrder || options.orderPatch !== undefined) {
       order = {
         ...order,
         ...options.orderPatch,
@@ -710,10 +735,19 @@ export class Marketplace {
       case 'buyer_escalate':
         this.buyerEscalate(request.id);
         return true;
-      case 'settle':
-        if (request.state !== 'accepted') return false;
+      case 'settle': {
+        if (request.state !== 'accepted' || request.resolution?.outcome === 'refund_failed') return false;
+        if (this.draw(request, 'refund-fails') < this.refundFailRate) {
+          const failed = request.resolution?.amount?.amountMinor ?? 0;
+          // The money did not leave: the order's refunded total goes back down.
+          this.change(request, 'accepted', {
+            resolution: request.resolution === null ? null : { ...request.resolution, outcome: 'refund_failed' },
+          }, { actor: 'platform', action: 'refund_failed', refund: -failed, details: { reason: 'The buyer\'s payment provider rejected the refund.' } });
+          return true;
+        }
         this.change(request, 'refunded', {}, { actor: 'platform', action: 'settle_refund' });
         return true;
+      }
       default:
         return missingCase(event);
     }

@@ -40,6 +40,11 @@ export const EscalateBodySchema = z.strictObject({
   expectedVersion: ExpectedVersion,
 });
 
+/** Retrying a refund the platform failed to pay out carries only the version it was seen at. */
+export const RetryRefundBodySchema = z.strictObject({
+  expectedVersion: ExpectedVersion,
+});
+
 /** Idempotency-Key: 1 to 200 printable ASCII characters. */
 export const IdempotencyKeySchema = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/);
 

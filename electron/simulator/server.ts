@@ -38,6 +38,7 @@ import {
   OpenRequestBodySchema,
   RefuseBodySchema,
   RequestEvidenceBodySchema,
+  RetryRefundBodySchema,
   SubmitProofBodySchema,
 } from './schemas';
 import { SimState, type Table } from './state';
@@ -190,6 +191,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     newRequestEveryMs: settings.buyers?.newRequestEveryMs ?? DEFAULT_BUYERS.newRequestEveryMs,
   };
   const marketplace = new Marketplace(state, clock, settings.seed, buyers);
+  marketplace.refundFailRate = settings.faults?.refundFailRate ?? 0;
   const faults = new FaultInjector(
     settings.seed,
     settings.faults ?? FaultConfigSchema.parse({}),
@@ -286,6 +288,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     setFaults(input) {
       const config = FaultConfigSchema.parse(input);
       faults.set(config);
+      marketplace.refundFailRate = config.refundFailRate;
       return config;
     },
     close() {
@@ -571,6 +574,7 @@ function apiRoutes(services: Services): Route[] {
       },
     },
     action('accept', AcceptBodySchema, (id, body, key) => marketplace.accept(id, body, key)),
+    action('retry-refund', RetryRefundBodySchema, (id, body, key) => marketplace.retryRefund(id, body, key)),
     action('refuse', RefuseBodySchema, (id, body, key) => marketplace.refuse(id, body, key)),
     action('request-evidence', RequestEvidenceBodySchema, (id, body, key) =>
       marketplace.requestEvidence(id, body, key),
@@ -617,6 +621,7 @@ function adminRoutes(services: Services): Route[] {
     admin('POST', /^\/_sim\/faults$/, async ({ body }) => {
       const config = validate(FaultsBodySchema, await body(), 'body');
       faults.set(config);
+      marketplace.refundFailRate = config.refundFailRate;
       return jsonReply(200, config);
     }),
     admin('POST', /^\/_sim\/requests$/, async ({ body }) => {

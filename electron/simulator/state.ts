@@ -86,6 +86,9 @@ export const LEDGER_ACTIONS = [
   'decide_for_seller',
   'take_over',
   'settle_refund',
+  'refund_failed',
+  // The seller again, after a failed refund.
+  'retry_refund',
 ] as const;
 export type LedgerAction = (typeof LEDGER_ACTIONS)[number];
 

@@ -57,7 +57,8 @@ export const ProofRequestSchema = z.object({
 export type ProofRequest = z.infer<typeof ProofRequestSchema>;
 
 export const ResolutionSchema = z.object({
-  outcome: z.enum(['refunded', 'refused', 'withdrawn', 'decided_by_platform']),
+  /** refund_failed: the marketplace could not pay the accepted refund out; the seller may retry it. */
+  outcome: z.enum(['refunded', 'refund_failed', 'refused', 'withdrawn', 'decided_by_platform']),
   amount: MoneySchema.nullable(),
   decidedAt: IsoInstantSchema,
   by: z.enum(['seller', 'buyer', 'platform']),

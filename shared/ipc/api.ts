@@ -24,6 +24,7 @@ export const DESK_METHODS = {
   assign: 'requests.assign',
   getOutbox: 'outbox.summary',
   retryOutbox: 'outbox.retry',
+  retryRefund: 'refunds.retry',
   dismissConflict: 'conflicts.dismiss',
   getEvidence: 'evidence.get',
   listAudit: 'audit.list',

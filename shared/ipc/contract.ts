@@ -137,6 +137,8 @@ export const OutboxSummarySchema = z.object({
   conflicts: z.number().int(),
   /** Refunds the marketplace accepted but has not reported as paid out yet, per currency. */
   refundsPending: z.array(MoneyTotalSchema),
+  /** Refunds the marketplace reported as failed: each can be retried (refunds.retry). */
+  refundsFailed: z.array(z.object({ requestId: z.string(), orderId: z.string(), amount: MoneySchema, failure: z.string(), at: z.string() })),
 });
 export type OutboxSummary = z.infer<typeof OutboxSummarySchema>;
 
@@ -199,6 +201,7 @@ export const CHANNELS = {
   },
   'outbox.summary': { input: NoInput, output: OutboxSummarySchema },
   'outbox.retry': { input: z.object({ outboxId: z.string().min(1).max(64) }).strict(), output: DecisionResultSchema },
+  'refunds.retry': { input: z.object({ requestId: RequestIdSchema }).strict(), output: z.object({ outboxId: z.string() }) },
   'conflicts.dismiss': { input: z.object({ requestId: RequestIdSchema }).strict(), output: z.object({ dismissed: z.boolean() }) },
   'evidence.get': {
     input: z.object({ evidenceId: z.string().min(1).max(64) }).strict(),

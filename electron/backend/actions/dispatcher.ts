@@ -222,6 +222,7 @@ export class Dispatcher {
           outboxId: entry.id,
           amount: answer.refund,
           status: answer.request.state === 'refunded' ? 'completed' : 'pending',
+          failure: null,
           updatedAt: at,
         };
         await db.refunds.put(refund);
@@ -270,7 +271,7 @@ export class Dispatcher {
       const current = await db.outbox.get(entry.id);
       if (current !== undefined) await db.outbox.put({ ...current, ...changes });
     };
-    const moves = await db.transaction('rw', [db.outbox, db.requests, db.audit, db.orders, db.searchTerms], async () => {
+    const moves = await db.transaction('rw', [db.outbox, db.requests, db.audit, db.orders, db.searchTerms, db.refunds], async () => {
       switch (outcome.kind) {
         case 'done':
           await patch({ status: 'done', settledAt: at, lastError: null });
@@ -285,6 +286,11 @@ export class Dispatcher {
         }
         case 'failed': {
           await patch({ status: 'failed', settledAt: at, lastError: { code: outcome.code, message: outcome.message } });
+          if (entry.endpoint === 'retry-refund') {
+            // The retry itself was refused: the refund shows as failed again, to be looked at.
+            const retried = (await db.refunds.where('requestId').equals(entry.requestId).toArray()).filter((refund) => refund.status === 'retried');
+            await db.refunds.bulkPut(retried.map((refund) => ({ ...refund, status: 'failed' as const, failure: outcome.message, updatedAt: at })));
+          }
           // The decision did not happen: the request shows the marketplace's state again.
           const current = await db.requests.get(entry.requestId);
           if (current?.local?.outboxId !== entry.id) return [];

@@ -73,13 +73,14 @@ export async function auditCsv(db: CacheDb, clock: Clock, requestId: string | nu
 
 export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
   // Equality reads (getAll), no anyOf or count cursors: fake-indexeddb walks cursors slowly.
-  const [held, sending, retry, failed, conflicts, refunds] = await Promise.all([
+  const [held, sending, retry, failed, conflicts, refunds, failedRefunds] = await Promise.all([
     db.outbox.where('status').equals('held').primaryKeys(),
     db.outbox.where('status').equals('sending').primaryKeys(),
     db.outbox.where('status').equals('retry').primaryKeys(),
     db.outbox.where('status').equals('failed').toArray(),
     db.conflicts.count(),
     db.refunds.where('status').equals('pending').toArray(),
+    db.refunds.where('status').equals('failed').toArray(),
   ]);
   const pending = held.length + sending.length + retry.length;
   const refundsPending = new Map<string, { amount: Money; count: number }>();
@@ -102,5 +103,12 @@ export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
     refundsPending: [...refundsPending.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([currency, total]) => ({ currency, amount: total.amount, count: total.count })),
+    refundsFailed: failedRefunds.map((refund) => ({
+      requestId: refund.requestId,
+      orderId: refund.orderId,
+      amount: refund.amount,
+      failure: refund.failure ?? 'The marketplace could not pay this refund out.',
+      at: refund.updatedAt,
+    })),
   };
 }

@@ -41,7 +41,7 @@ export interface OutboxEntry {
   requestId: string;
   orderId: string;
   /** Which marketplace endpoint: accept, refuse, request-evidence, offer, escalate. */
-  endpoint: 'accept' | 'refuse' | 'request-evidence' | 'offer' | 'escalate';
+  endpoint: 'accept' | 'refuse' | 'request-evidence' | 'offer' | 'escalate' | 'retry-refund';
   body: Record<string, unknown>;
   /** The seller's action as decided, to decide again if the seller retries a failure. */
   decision: Record<string, unknown>;
@@ -118,7 +118,10 @@ export interface RefundRow {
   orderId: string;
   outboxId: string | null;
   amount: { amountMinor: number; currency: string };
-  status: 'pending' | 'completed' | 'failed';
+  /** retried: failed, and the seller asked again (a new refund row follows). */
+  status: 'pending' | 'completed' | 'failed' | 'retried';
+  /** Why it failed, as the marketplace said. */
+  failure: string | null;
   updatedAt: string;
 }
 

@@ -4,7 +4,7 @@ import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
 import { toErrorShape } from '../../../shared/errors';
 import type { SyncProgress, SyncStatus } from '../../../shared/ipc/contract';
 import { checkPendingDecision } from '../actions/conflicts';
-import type { CacheDb, ConflictRow, OutboxEntry, QuarantinedRow, SyncMark } from '../cache/db';
+import type { CacheDb, ConflictRow, OutboxEntry, QuarantinedRow, RefundRow, SyncMark } from '../cache/db';
 import { putRequests, searchTerms, toCachedRequest, type CachedRequest } from '../cache/records';
 import type { Logger } from '../log';
 import type { ListPage, ListParams, MarketplaceConnector, QuarantinedRecord } from '../marketplace/connector';
@@ -317,15 +317,32 @@ export class SyncEngine {
     return rows.map((row, index) => ({ before: entries[index]?.before?.view, after: row.view }));
   }
 
-  /** A refund the marketplace reported pending (accepted) is completed once the request is refunded. */
+  /**
+   * Refund reconciliation: a pending refund is completed once the marketplace shows the request
+   * refunded, and failed when it reports the payout failed (the seller may then retry it).
+   */
   private async settleRefunds(rows: readonly CachedRequest[]): Promise<void> {
-    const refunded = rows.filter((row) => row.state === 'refunded').map((row) => row.id);
-    if (refunded.length === 0) return;
+    const settled = rows.filter((row) => row.state === 'refunded' || (row.state === 'accepted' && row.resolution?.outcome === 'refund_failed'));
+    if (settled.length === 0) return;
     const { db } = this.deps;
-    const pending = (await Promise.all(refunded.map((id) => db.refunds.where('requestId').equals(id).toArray()))).flat().filter((refund) => refund.status === 'pending');
-    if (pending.length === 0) return;
     const updatedAt = toInstant(this.deps.clock.now());
-    await db.refunds.bulkPut(pending.map((refund) => ({ ...refund, status: 'completed' as const, updatedAt })));
+    const known = await Promise.all(settled.map((row) => db.refunds.where('requestId').equals(row.id).toArray()));
+    const writes: RefundRow[] = [];
+    settled.forEach((row, index) => {
+      const pending = (known[index] ?? []).filter((refund) => refund.status === 'pending');
+      if (row.state === 'refunded') {
+        for (const refund of pending) writes.push({ ...refund, status: 'completed', updatedAt });
+        return;
+      }
+      const failure = 'The marketplace could not pay this refund out.';
+      if (pending.length > 0) {
+        for (const refund of pending) writes.push({ ...refund, status: 'failed', failure, updatedAt });
+      } else if (!(known[index] ?? []).some((refund) => refund.status === 'failed') && row.resolution?.amount) {
+        // A refund decided elsewhere (or before this cache existed) that failed: track it too.
+        writes.push({ id: `refund-${row.id}-${row.version}`, requestId: row.id, orderId: row.orderId, outboxId: null, amount: row.resolution.amount, status: 'failed', failure, updatedAt });
+      }
+    });
+    if (writes.length > 0) await db.refunds.bulkPut(writes);
   }
 
   private at(delayMs: number): string {

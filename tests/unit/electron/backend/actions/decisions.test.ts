@@ -306,3 +306,42 @@ describe('a refusal from the marketplace', () => {
     await expect(backend.handle('outbox.retry', { outboxId: entry.id })).rejects.toMatchObject({ code: 'not_failed' });
   });
 });
+
+describe('a refund the marketplace fails to pay out', () => {
+  it('is surfaced as failed, cannot be retried before it is known to have failed, and is retried under a new key', async () => {
+    await startBackend(0);
+    simulator.setFaults({ refundFailRate: 1 });
+    const target = await find((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment');
+    await backend.handle('decisions.decide', { requestIds: [target.id], action: { type: 'accept' } });
+    await deliver();
+    // Pending: its fate is not known yet, so it may not be sent again.
+    await expect(backend.handle('refunds.retry', { requestId: target.id })).rejects.toMatchObject({ code: 'refund_not_failed' });
+
+    simulator.marketplace.advance(2 * 3_600_000);
+    await backend.handle('sync.now', { full: false });
+    const failed = await backend.handle('outbox.summary', {});
+    expect(failed.refundsFailed).toMatchObject([{ requestId: target.id }]);
+    expect(failed.refundsPending).toEqual([]);
+
+    simulator.setFaults({ refundFailRate: 0 });
+    const { outboxId } = await backend.handle('refunds.retry', { requestId: target.id });
+    await expect(backend.handle('refunds.retry', { requestId: target.id })).rejects.toMatchObject({ code: 'refund_not_failed' });
+    await deliver();
+    simulator.marketplace.advance(2 * 3_600_000);
+    await backend.handle('sync.now', { full: false });
+
+    const ledger = simulator.state.ledger.filter((entry) => entry.requestId === target.id).map((entry) => [entry.action, entry.idempotencyKey !== null]);
+    expect(ledger).toEqual([
+      ['accept', true],
+      ['refund_failed', false],
+      ['retry_refund', true],
+      ['settle_refund', false],
+    ]);
+    const keys = simulator.state.ledger.filter((entry) => entry.requestId === target.id && entry.idempotencyKey !== null).map((entry) => entry.idempotencyKey);
+    expect(new Set(keys).size).toBe(2);
+    expect(keys).toContain(outboxId);
+    const after = await backend.handle('outbox.summary', {});
+    expect(after.refundsFailed).toEqual([]);
+    expect((await backend.db.requests.get(target.id))?.state).toBe('refunded');
+  });
+});
