@@ -4,22 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../electron/simulator/random';
 import { createSimulator } from '../../../electron/simulator/server';
 
 const RUNS = Number(process.env.EXACTLY_ONCE_RUNS ?? 20);
 const BATCH = 500;
-
-/** A small deterministic generator, so a failing seed replays the same kill point. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Line {
   decided?: { batchId: string; done: number; items: string[] };
@@ -39,7 +28,8 @@ describe('exactly once through crashes', () => {
     const seeds = Array.from({ length: RUNS }, (_, index) => 1_000 + index);
     console.log(`[exactly-once] seeds: ${seeds.join(', ')}`);
     for (const seed of seeds) {
-      const random = seeded(seed);
+      // Seeded, so a failing seed replays the same kill point.
+      const random = mulberry32(seed);
       const simulator = await createSimulator({ seed, orders: 7_500, buyers: { active: false }, faults: { latencyMs: 1 } });
       try {
         const dataDir = await mkdtemp(join(tmpdir(), `desk-once-${seed}-`));
