@@ -80,7 +80,7 @@ export async function listQueue(db: CacheDb, counter: ViewCounter, input: Channe
   let requests: CachedRequest[];
   if (view === 'all') {
     // "All" merges the state views' own indexes: no index of its own to load on restart.
-    const pages = await Promise.all(STATE_VIEWS.map(pageOf));
+    const pages = await Promise.all(STATE_VIEWS.filter((stateView) => counter.get(stateView) > 0).map(pageOf));
     requests = pages.flat().sort((a, b) => compareBy(a, b, field)).slice(0, limit);
   } else {
     requests = await pageOf(view);
