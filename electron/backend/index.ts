@@ -14,7 +14,8 @@ import { CACHE_SCHEMA, QUEUE_TABLES } from './cache/schema';
 import type { Logger } from './log';
 import { createDemoConnector, createDemoHttpClient } from './marketplace/demo';
 import type { HttpClientOptions } from './marketplace/http-client';
-import { ViewCounter } from './queue/counts';
+import { ViewCounter, type ViewMove } from './queue/counts';
+import { QueueIndex } from './queue/memory-index';
 import { listQueue } from './queue/queries';
 import { SettingsStore } from './settings';
 import { SyncEngine } from './sync/engine';
@@ -85,6 +86,12 @@ export function createBackend(options: BackendOptions): Backend {
     },
   });
   const counter = new ViewCounter();
+  const queueIndex = new QueueIndex();
+  /** Every committed change to requests moves the counts and the queue's orders together. */
+  const requestsChanged = (moves: ViewMove[]): void => {
+    counter.apply(moves);
+    queueIndex.apply(moves.map((move) => move.row));
+  };
   const settings = new SettingsStore(db, log);
   const listeners = new Set<BackendListener>();
   const emit: BackendListener = (event, payload) => {
@@ -137,7 +144,7 @@ export function createBackend(options: BackendOptions): Backend {
     retryCapMs: options.syncRetry?.capMs,
     onStatus: (status) => emit('sync.status', status),
     onRequestsChanged: (moves) => {
-      counter.apply(moves);
+      requestsChanged(moves);
       announceQueue();
     },
     onConflicts: () => {
@@ -162,7 +169,7 @@ export function createBackend(options: BackendOptions): Backend {
     retryBaseMs: options.dispatchRetry?.baseMs,
     retryCapMs: options.dispatchRetry?.capMs,
     onRequestsChanged: (moves) => {
-      counter.apply(moves);
+      requestsChanged(moves);
       announceQueue();
     },
     onOutboxChanged: announceOutbox,
@@ -175,7 +182,7 @@ export function createBackend(options: BackendOptions): Backend {
     flush,
     policy: () => settings.get().policy,
     onRequestsChanged: (moves) => {
-      counter.apply(moves);
+      requestsChanged(moves);
       announceQueue();
     },
     onOutboxChanged: () => {
@@ -198,7 +205,7 @@ export function createBackend(options: BackendOptions): Backend {
         marketplaceUrl: options.marketplace.baseUrl,
       }),
     // Search reads its own table, which loads after the queue's: wait for it.
-    'queue.list': (input) => (input.search === '' ? listQueue(db, counter, input) : loaded(() => listQueue(db, counter, input))),
+    'queue.list': (input) => (input.search === '' ? listQueue(db, counter, queueIndex, input) : loaded(() => listQueue(db, counter, queueIndex, input))),
     'queue.counts': async () => {
       counter.setConflicts(await db.conflicts.count());
       return counter.snapshot();
@@ -294,7 +301,9 @@ export function createBackend(options: BackendOptions): Backend {
       // The queue's tables load first; the rest (orders, audit, ...) load in the background.
       durable = await openDurableCache<CacheDb>({ dir: cacheDir(options.dataDir), schema: CACHE_SCHEMA, clock, log, priorityTables: [...QUEUE_TABLES] });
       for (const message of durable.report.messages) log.warn(message);
-      await counter.initialise(db);
+      // The queue's orders live in memory, built once from the loaded table.
+      queueIndex.load(await durable.db.requests.toArray());
+      counter.initialise(queueIndex);
       counter.setConflicts(await db.conflicts.count());
       const loaded = await settings.load();
       if (options.syncIntervalMs === undefined) sync.setInterval(loaded.syncIntervalMinutes * 60_000);

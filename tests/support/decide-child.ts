@@ -39,7 +39,10 @@ if (mode === 'decide') {
   await backend.handle('settings.update', { policy: { ...DEFAULT_POLICY, undoWindowSeconds: 0 } });
   let status = await backend.handle('sync.now', { full: false });
   while (status.state !== 'idle') status = await backend.handle('sync.now', { full: false });
-  const open = await backend.db.requests.where('view').equals('needs_reply').filter((row) => row.kind === 'cancel' && row.phase === 'before_shipment').limit(Number(count ?? '500')).toArray();
+  const open = (await backend.db.requests.toArray())
+    .filter((row) => row.view === 'needs_reply' && row.kind === 'cancel' && row.phase === 'before_shipment')
+    .sort((a, b) => (a.respondBy < b.respondBy ? -1 : a.respondBy > b.respondBy ? 1 : a.id < b.id ? -1 : 1))
+    .slice(0, Number(count ?? '500'));
   const result = await backend.handle('decisions.decide', { requestIds: open.map((row) => row.id), action: { type: 'accept' } });
   say({ decided: { batchId: result.batchId, done: result.done, items: result.items.filter((item) => item.status === 'done').map((item) => item.requestId) } });
   await backend.dispatchIdle();

@@ -129,7 +129,7 @@ export async function decide(deps: DecisionDeps, requestIds: readonly string[], 
         view: viewOfState(planned.plan.to),
       };
       updated.push(next);
-      moves.push({ before: row.view, after: next.view });
+      moves.push({ before: row.view, after: next.view, row: next });
       audit.push({
         at: decidedAt,
         actor: 'seller',
@@ -207,7 +207,7 @@ export async function undo(deps: DecisionDeps, batchId: string): Promise<UndoRes
       if (row === undefined || row.local?.outboxId !== entry.id) return;
       const back: CachedRequest = { ...row, local: null, view: viewOfState(row.state) };
       restored.push(back);
-      moves.push({ before: row.view, after: back.view });
+      moves.push({ before: row.view, after: back.view, row: back });
       audit.push({
         at,
         actor: 'seller',

@@ -228,7 +228,7 @@ export class Dispatcher {
         await db.refunds.put(refund);
       }
       await db.audit.add(this.auditOf(entry, 'delivered', `The marketplace applied it: the request is now ${answer.request.state.replaceAll('_', ' ')}.`, answer.request.state));
-      return current === undefined || row === undefined ? [] : [{ before: current.view, after: row.view }];
+      return current === undefined || row === undefined ? [] : [{ before: current.view, after: row.view, row }];
     });
     if (moves.length > 0) this.deps.onRequestsChanged(moves);
   }
@@ -256,7 +256,7 @@ export class Dispatcher {
         fresh !== null ? describeRemoteChange(current, fresh) : 'The marketplace says the request changed since the decision was made; sync to see how.';
       await db.conflicts.put({ requestId: entry.requestId, outboxId: entry.id, detectedAt: at, what, localState: current.local?.state ?? null, remoteState: row.state });
       await db.audit.add(this.auditOf(entry, 'conflict', `Not applied: ${what}`, row.state));
-      return [{ before: current.view, after: row.view }];
+      return [{ before: current.view, after: row.view, row }];
     });
     this.deps.onRequestsChanged(moves);
     this.deps.onConflicts?.(1);
@@ -297,7 +297,7 @@ export class Dispatcher {
           const back = toCachedRequest(current, await db.orders.get(current.orderId), { ...current, local: null });
           await putRequests(db, [back], [current]);
           await db.audit.add(this.auditOf(entry, 'failed', `The marketplace refused it: ${outcome.message}`, current.state));
-          return [{ before: current.view, after: back.view }];
+          return [{ before: current.view, after: back.view, row: back }];
         }
       }
     });

@@ -94,6 +94,14 @@ export const CACHE_SCHEMA: readonly SchemaVersion[] = [
         });
     },
   },
+  {
+    // The queue's sort orders are kept in memory (queue/memory-index.ts): the requests table
+    // drops its sort indexes, which were most of the time it took to load on restart.
+    version: 5,
+    stores: {
+      requests: 'id, orderId',
+    },
+  },
 ];
 
 export const CACHE_SCHEMA_VERSION = CACHE_SCHEMA.at(-1)?.version ?? 1;

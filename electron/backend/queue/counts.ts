@@ -1,12 +1,13 @@
-import Dexie from 'dexie';
 import { VIEW_IDS, type StateViewId, type ViewId } from '../../../shared/domain/views';
 import type { ViewCounts } from '../../../shared/ipc/contract';
-import type { CacheDb } from '../cache/db';
+import type { CachedRequest } from '../cache/records';
+import type { QueueIndex } from './memory-index';
 
-/** A change to one request's view: `before` undefined when it is new. */
+/** A committed change to one request: its view before (undefined when new) and its row now. */
 export interface ViewMove {
   before: StateViewId | undefined;
   after: StateViewId;
+  row: CachedRequest;
 }
 
 /**
@@ -16,15 +17,9 @@ export interface ViewMove {
 export class ViewCounter {
   private readonly counts = new Map<ViewId, number>(VIEW_IDS.map((view) => [view, 0]));
 
-  /** Counts once, from the index, when the cache has loaded. */
-  async initialise(db: CacheDb): Promise<void> {
-    const stateViews = VIEW_IDS.filter((view): view is StateViewId => view !== 'all' && view !== 'conflicts');
-    const counted = await Promise.all(
-      stateViews.map((view) => db.requests.where('[view+respondBy+id]').between([view, Dexie.minKey, Dexie.minKey], [view, Dexie.maxKey, Dexie.maxKey]).count()),
-    );
-    for (const view of VIEW_IDS) this.counts.set(view, 0);
-    stateViews.forEach((view, index) => this.counts.set(view, counted[index] ?? 0));
-    this.counts.set('all', counted.reduce((sum, count) => sum + count, 0));
+  /** Counts once, from the queue's in-memory orders, when the cache has loaded. */
+  initialise(index: QueueIndex): void {
+    for (const view of VIEW_IDS) this.counts.set(view, view === 'conflicts' ? 0 : index.size(view));
   }
 
   apply(moves: readonly ViewMove[]): void {

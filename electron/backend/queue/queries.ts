@@ -1,19 +1,16 @@
 import Dexie from 'dexie';
 import { z } from 'zod';
-import { VIEW_IDS, type StateViewId } from '../../../shared/domain/views';
 import { DeskError } from '../../../shared/errors';
 import type { ChannelParsedInput, QueuePage, QueueRow, QueueSort } from '../../../shared/ipc/contract';
 import type { CacheDb } from '../cache/db';
 import type { CachedRequest } from '../cache/records';
 import type { ViewCounter } from './counts';
+import type { QueueIndex, SortField } from './memory-index';
 
 /** The most matches a search reads before it asks the seller to narrow it. */
 export const SEARCH_LIMIT = 2_000;
 const MIN_SEARCH_CHARS = 2;
 
-type SortField = 'respondBy' | 'amountKey' | 'requestedAt';
-
-const STATE_VIEWS = VIEW_IDS.filter((view): view is StateViewId => view !== 'all' && view !== 'conflicts');
 
 function compareBy(a: CachedRequest, b: CachedRequest, field: SortField): number {
   if (a[field] !== b[field]) return a[field] < b[field] ? -1 : 1;
@@ -59,8 +56,8 @@ export function toQueueRow(request: CachedRequest): QueueRow {
   };
 }
 
-/** One page of a view in its sort order, read straight off a compound index, with a stable cursor. */
-export async function listQueue(db: CacheDb, counter: ViewCounter, input: ChannelParsedInput<'queue.list'>): Promise<QueuePage> {
+/** One page of a view in its sort order, from the in-memory orders, with a stable cursor. */
+export async function listQueue(db: CacheDb, counter: ViewCounter, index: QueueIndex, input: ChannelParsedInput<'queue.list'>): Promise<QueuePage> {
   const { view, sort, limit } = input;
   if (view === 'conflicts') {
     // Few by nature (the marketplace moved a request under a decision): read whole, sorted here.
@@ -71,20 +68,8 @@ export async function listQueue(db: CacheDb, counter: ViewCounter, input: Channe
   if (input.search !== '') return searchQueue(db, input);
   const { field } = SORTS[sort];
   const after = input.cursor === null ? null : decodeCursor(input.cursor, KeyCursorSchema);
-  const pageOf = (stateView: StateViewId): Promise<CachedRequest[]> =>
-    db.requests
-      .where(`[view+${field}+id]`)
-      .between(after === null ? [stateView, Dexie.minKey, Dexie.minKey] : [stateView, ...after], [stateView, Dexie.maxKey, Dexie.maxKey], after === null, true)
-      .limit(limit)
-      .toArray();
-  let requests: CachedRequest[];
-  if (view === 'all') {
-    // "All" merges the state views' own indexes: no index of its own to load on restart.
-    const pages = await Promise.all(STATE_VIEWS.filter((stateView) => counter.get(stateView) > 0).map(pageOf));
-    requests = pages.flat().sort((a, b) => compareBy(a, b, field)).slice(0, limit);
-  } else {
-    requests = await pageOf(view);
-  }
+  const ids = index.page(view, field, after, limit);
+  const requests = (await db.requests.bulkGet(ids)).filter((row) => row !== undefined);
   const last = requests.at(-1);
   return {
     rows: requests.map(toQueueRow),

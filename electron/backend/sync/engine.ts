@@ -314,7 +314,7 @@ export class SyncEngine {
       await db.outbox.bulkPut(held.map((entry) => ({ ...entry, status: 'conflict' as const, settledAt: detectedAt })));
       this.deps.onConflicts?.(conflicts.length);
     }
-    return rows.map((row, index) => ({ before: entries[index]?.before?.view, after: row.view }));
+    return rows.map((row, index) => ({ before: entries[index]?.before?.view, after: row.view, row }));
   }
 
   /**
