@@ -1,0 +1,267 @@
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { money, formatMoney } from '../../../../shared/money';
+import { setDesk } from '../../../../renderer/src/api/desk';
+import DetailPane from '../../../../renderer/src/components/detail/DetailPane.vue';
+import { useDetailStore } from '../../../../renderer/src/stores/detail';
+import { HOUR, at, createDetailFake, makeAudit, makeDetail, makeEvidence, makeLine, makeOrder, type DetailFake } from './fakes';
+
+let fake: DetailFake;
+let wrapper: VueWrapper | null = null;
+
+const fmt = (amountMinor: number, currency: string): string => formatMoney(money(amountMinor, currency), navigator.language);
+
+async function mountShowing(requestId: string | null): Promise<VueWrapper> {
+  wrapper = mount(DetailPane, { attachTo: document.body });
+  await useDetailStore().show(requestId);
+  await flushPromises();
+  return wrapper;
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  fake = createDetailFake();
+  setDesk(fake.api);
+});
+
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+  vi.restoreAllMocks();
+});
+
+describe('the detail pane', () => {
+  it('is a labelled landmark that asks for a selection when nothing has focus', async () => {
+    const pane = await mountShowing(null);
+    const aside = pane.find('aside');
+    expect(aside.attributes('aria-label')).toBe('Request detail');
+    expect(aside.text()).toContain('Select a request to see its details');
+  });
+
+  it('says it is loading (aria-busy), then shows the request', async () => {
+    fake.details.set('req-1', makeDetail());
+    fake.hold = true;
+    wrapper = mount(DetailPane);
+    const shown = useDetailStore().show('req-1');
+    await flushPromises();
+    expect(wrapper.find('aside').attributes('aria-busy')).toBe('true');
+    expect(wrapper.text()).toContain('Loading…');
+    fake.release('req-1');
+    await shown;
+    await flushPromises();
+    expect(wrapper.find('aside').attributes('aria-busy')).toBe('false');
+    expect(wrapper.find('h2').text()).toContain('order-1');
+  });
+
+  it('shows an error with a Retry that loads again', async () => {
+    const pane = await mountShowing('req-1');
+    expect(pane.find('[role="alert"]').text()).toContain('No request req-1.');
+    fake.details.set('req-1', makeDetail());
+    await pane.find('button.detail-retry').trigger('click');
+    await flushPromises();
+    expect(pane.find('[role="alert"]').exists()).toBe(false);
+    expect(pane.find('h2').text()).toContain('order-1');
+  });
+
+  it('shows the header: order, buyer and country, reason label, state, phase, time left', async () => {
+    fake.details.set('req-1', makeDetail());
+    const pane = await mountShowing('req-1');
+    const header = pane.find('.detail-header');
+    expect(header.text()).toContain('order-1');
+    expect(header.text()).toContain('Ada Buyer');
+    expect(header.find('.detail-buyer').text()).toMatch(/Germany|DE/);
+    expect(header.find('.detail-reason').text()).toBe('Changed their mind');
+    expect(header.find('.detail-state').text()).toBe('Requested');
+    expect(header.find('.detail-phase').text()).toBe('Before shipment');
+    expect(header.find('.time-left').exists()).toBe(true);
+  });
+
+  it('shows lines and totals of a JPY order through Intl, without decimals', async () => {
+    const order = makeOrder({
+      currency: 'JPY',
+      lines: [makeLine({ lineId: 'l-1', sku: 'TEA-1', title: 'Sencha', qty: 3, unitPrice: money(1500, 'JPY'), currency: 'JPY' })],
+      shipping: money(500, 'JPY'),
+      discount: money(300, 'JPY'),
+    });
+    fake.details.set('req-1', makeDetail({ order }));
+    const pane = await mountShowing('req-1');
+    const line = pane.find('tr.detail-line');
+    expect(line.text()).toContain('TEA-1');
+    expect(line.text()).toContain('Sencha');
+    expect(line.find('.detail-unit').text()).toBe(fmt(1500, 'JPY'));
+    expect(line.find('.detail-line-total').text()).toBe(fmt(4500, 'JPY'));
+    expect(pane.find('[data-total="shipping"]').text()).toBe(fmt(500, 'JPY'));
+    expect(pane.find('[data-total="discount"]').text()).toBe(`−${fmt(300, 'JPY')}`);
+    expect(pane.find('[data-total="paid"]').text()).toBe(fmt(4700, 'JPY'));
+    expect(pane.find('[data-total="requested"]').text()).toBe(fmt(4700, 'JPY'));
+    expect(pane.find('[data-total="paid"]').text()).not.toMatch(/[.,]\d{2}$/);
+  });
+
+  it('shows lines and totals of a KWD order with three decimals', async () => {
+    const order = makeOrder({
+      currency: 'KWD',
+      lines: [makeLine({ lineId: 'l-1', sku: 'OUD-50', title: 'Oud, 50 ml', qty: 2, unitPrice: money(12_345, 'KWD'), currency: 'KWD' })],
+      shipping: money(1_500, 'KWD'),
+    });
+    fake.details.set('req-1', makeDetail({ order }));
+    const pane = await mountShowing('req-1');
+    expect(pane.find('.detail-line-total').text()).toBe(fmt(24_690, 'KWD'));
+    expect(pane.find('.detail-line-total').text()).toContain('24.690');
+    expect(pane.find('[data-total="paid"]').text()).toBe(fmt(26_190, 'KWD'));
+    // The accept quote of a pre-shipment cancel refunds everything paid.
+    expect(pane.find('[data-total="refund"]').text()).toBe(fmt(26_190, 'KWD'));
+  });
+
+  it('shows the buyer message as text, line breaks kept, no element made from it', async () => {
+    const hostile = '<img src=x onerror=alert(1)>\nSecond line';
+    fake.details.set('req-1', makeDetail({ request: { buyerMessage: hostile } }));
+    const pane = await mountShowing('req-1');
+    const message = pane.find('.detail-message');
+    expect(message.element.textContent).toBe(hostile);
+    expect(message.element.children).toHaveLength(0);
+    expect(pane.find('img').exists()).toBe(false);
+  });
+
+  it('shows each action allowed or blocked with its sentence and key; only allowed ones emit their command', async () => {
+    const detail = makeDetail();
+    fake.details.set('req-1', detail);
+    const pane = await mountShowing('req-1');
+    if (!detail.rules.available) throw new Error('the fixture has rules');
+    const proof = detail.rules.actions.find((option) => option.action === 'request_proof');
+    expect(proof?.allowed).toBe(false);
+
+    const proofLine = pane.find('[data-action="request_proof"]');
+    expect(proofLine.classes()).toContain('blocked');
+    expect(proofLine.text()).toContain('Blocked');
+    expect(proofLine.find('.detail-action-why').text()).toBe(proof?.message);
+    expect(proofLine.find('kbd').text()).toBe('p');
+    expect(proofLine.find('button').attributes('aria-disabled')).toBe('true');
+    await proofLine.find('button').trigger('click');
+
+    const accept = pane.find('[data-action="accept"]');
+    expect(accept.classes()).toContain('allowed');
+    expect(accept.find('kbd').text()).toBe('a');
+    await accept.find('button').trigger('click');
+    const keys = ['accept', 'refuse', 'request_proof', 'offer', 'escalate'].map((action) => pane.find(`[data-action="${action}"] kbd`).text());
+    expect(keys).toEqual(['a', 'r', 'p', 'f', 'e']);
+
+    await pane.find('.detail-section-head button').trigger('click');
+    expect(pane.emitted('command')).toEqual([['request.accept'], ['request.note']]);
+  });
+
+  it('shows the refund quote, the offer range and the recommendation of a dispute', async () => {
+    const order = makeOrder({ status: 'delivered' });
+    const detail = makeDetail({ order, request: { reason: 'damaged', evidence: makeEvidence(1) } });
+    fake.details.set('req-1', detail);
+    const pane = await mountShowing('req-1');
+    if (!detail.rules.available) throw new Error('the fixture has rules');
+    const offer = detail.rules.actions.find((option) => option.action === 'offer');
+    if (offer?.action !== 'offer' || offer.range === null) throw new Error('the fixture allows an offer');
+    expect(pane.find('[data-action="offer"] .detail-action-extra').text()).toBe(
+      `Range: ${formatMoney(offer.range.min, navigator.language)} – ${formatMoney(offer.range.max, navigator.language)}`,
+    );
+    const quoteLines = pane.findAll('.detail-quote-line');
+    expect(quoteLines.length).toBeGreaterThan(0);
+    expect(pane.find('.detail-quote').text()).toContain('Enamel mug, blue');
+    const recommendation = pane.find('.detail-recommendation');
+    expect(recommendation.text()).toContain('Recommended:');
+    for (const reason of detail.rules.recommendation.reasons) expect(recommendation.text()).toContain(reason.message);
+  });
+
+  it('shows why the rules are unavailable, and that the order is not synced yet', async () => {
+    fake.details.set('req-1', makeDetail({ order: null }));
+    const pane = await mountShowing('req-1');
+    expect(pane.find('.detail-rules-unavailable').text()).toBe('The order has not been synced yet: the rules need it.');
+    expect(pane.find('[data-action]').exists()).toBe(false);
+    expect(pane.find('.detail-not-synced').text()).toContain('not been synced yet');
+    expect(pane.find('.detail-header').text()).toContain('Not synced yet');
+  });
+
+  it('shows a pending decision with its undo key, and a conflict prominently', async () => {
+    fake.details.set(
+      'req-1',
+      makeDetail({
+        detail: {
+          local: { state: 'accepted', batchId: 'b-1', outboxId: 'o-1', decidedAt: at(-60_000), baseVersion: 1 },
+          conflict: { what: 'The buyer withdrew the request before your refund was sent.', detectedAt: at(-30_000), localState: 'accepted', remoteState: 'withdrawn' },
+        },
+      }),
+    );
+    const pane = await mountShowing('req-1');
+    expect(pane.find('.detail-pending').text()).toMatch(/^Decision pending: Accepted \(undo with z\)$/);
+    const conflict = pane.find('.detail-conflict');
+    expect(conflict.attributes('role')).toBe('alert');
+    expect(conflict.text()).toContain('The buyer withdrew the request before your refund was sent.');
+  });
+
+  it('merges marketplace events and audit entries in a timeline, newest first', async () => {
+    const order = makeOrder({ status: 'delivered' });
+    fake.details.set(
+      'req-1',
+      makeDetail({
+        order,
+        detail: {
+          audit: [makeAudit({ seq: 7, at: at(-30 * 60_000), action: 'request_proof', message: 'Asked the buyer for photos.' })],
+          notes: [
+            { at: at(-3 * HOUR), text: 'Called the carrier.' },
+            { at: at(-HOUR), text: 'Buyer is a regular.' },
+          ],
+        },
+      }),
+    );
+    const pane = await mountShowing('req-1');
+    const times = pane.findAll('.detail-event time').map((time) => Date.parse(time.attributes('datetime') ?? ''));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const titles = pane.findAll('.detail-event-title').map((title) => title.text());
+    expect(titles[0]).toContain('Reply due');
+    expect(titles).toContain('Request proof');
+    expect(titles.at(-1)).toBe('Order placed');
+    expect(pane.findAll('.detail-note-text').map((note) => note.text())).toEqual(['Buyer is a regular.', 'Called the carrier.']);
+  });
+
+  it('opens evidence in a modal viewer: arrows move, +/- zoom, Esc closes and focus goes back', async () => {
+    let made = 0;
+    vi.spyOn(URL, 'createObjectURL').mockImplementation(() => `blob:test/${++made}`);
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    const files = makeEvidence(3);
+    for (const file of files) fake.evidence.set(file.id, { contentType: 'image/jpeg', dataBase64: btoa('jpeg'), fetchedAt: at(0) });
+    fake.details.set('req-1', makeDetail({ order: makeOrder({ status: 'delivered' }), request: { reason: 'damaged', evidence: files } }));
+    const pane = await mountShowing('req-1');
+    const appKeys = vi.fn();
+    window.addEventListener('keydown', appKeys);
+
+    const thumbs = pane.findAll('button.detail-thumb');
+    expect(thumbs).toHaveLength(3);
+    expect(thumbs[1]?.attributes('aria-label')).toContain('photo-2.jpg');
+    const second = thumbs[1]?.element as HTMLButtonElement;
+    second.focus();
+    second.click();
+    await flushPromises();
+    const dialog = pane.find('dialog');
+    expect((dialog.element as HTMLDialogElement).open).toBe(true);
+    const title = (): string => dialog.find('#detail-viewer-title').text();
+    const image = (): string | undefined => dialog.find('img').attributes('alt');
+    expect(title()).toContain('Photo 2 of 3');
+    expect(image()).toContain('photo-2.jpg');
+
+    await dialog.trigger('keydown', { key: 'ArrowRight' });
+    expect(title()).toContain('Photo 3 of 3');
+    await dialog.trigger('keydown', { key: 'ArrowRight' });
+    expect(title()).toContain('Photo 1 of 3');
+    await dialog.trigger('keydown', { key: 'ArrowLeft' });
+    expect(image()).toContain('photo-3.jpg');
+    await dialog.trigger('keydown', { key: '+' });
+    await dialog.trigger('keydown', { key: '+' });
+    expect(dialog.find('.detail-zoom').text()).toBe('150%');
+    await dialog.trigger('keydown', { key: '-' });
+    expect(dialog.find('.detail-zoom').text()).toBe('125%');
+    await dialog.trigger('keydown', { key: 'a' });
+    expect(appKeys).not.toHaveBeenCalled();
+
+    await dialog.trigger('keydown', { key: 'Escape' });
+    expect((dialog.element as HTMLDialogElement).open).toBe(false);
+    expect(document.activeElement).toBe(second);
+    window.removeEventListener('keydown', appKeys);
+  });
+});
