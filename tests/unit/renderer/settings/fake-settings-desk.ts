@@ -1,0 +1,88 @@
+import { createDeskApi, type DeskApi } from '../../../../shared/ipc/api';
+import type { ChannelName, Connection, EventName } from '../../../../shared/ipc/contract';
+import type { Result } from '../../../../shared/ipc/result';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
+
+export function makeSettings(overrides: Partial<Settings> = {}): Settings {
+  return { ...structuredClone(DEFAULT_SETTINGS), deadlineAlertHours: 0, ...overrides };
+}
+
+export function makeConnection(overrides: Partial<Connection> = {}): Connection {
+  return {
+    active: { kind: 'demo', marketplaceUrl: 'http://127.0.0.1:4010' },
+    saved: { kind: 'demo', marketplaceUrl: null },
+    tokenStored: false,
+    tokenStorage: 'keychain',
+    restartRequired: false,
+    ...overrides,
+  };
+}
+
+type Answer = (input: unknown) => Result<unknown>;
+
+/** A stand-in backend for the settings screen: answers per channel (replaceable), calls recorded, events fired by hand. */
+export interface FakeSettingsDesk {
+  api: DeskApi;
+  calls: Array<{ channel: ChannelName; input: unknown }>;
+  callsTo(channel: ChannelName): unknown[];
+  answer(channel: ChannelName, answer: Answer): void;
+  emit(event: EventName, payload: unknown): void;
+  listenerCount(event: EventName): number;
+}
+
+export function createFakeSettingsDesk(initial: { settings?: Settings; connection?: Connection } = {}): FakeSettingsDesk {
+  let settings = initial.settings ?? makeSettings();
+  let connection = initial.connection ?? makeConnection();
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const calls: FakeSettingsDesk['calls'] = [];
+  const answers = new Map<ChannelName, Answer>([
+    ['settings.get', () => ({ ok: true, value: settings })],
+    ['connection.get', () => ({ ok: true, value: connection })],
+    [
+      'settings.update',
+      (input) => {
+        settings = { ...settings, ...(input as Partial<Settings>) };
+        return { ok: true, value: settings };
+      },
+    ],
+    [
+      'connection.update',
+      (input) => {
+        const update = input as { kind: 'demo' } | { kind: 'remote'; marketplaceUrl: string; token?: string };
+        const saved = update.kind === 'demo' ? { kind: 'demo' as const, marketplaceUrl: null } : { kind: 'remote' as const, marketplaceUrl: update.marketplaceUrl };
+        connection = {
+          ...connection,
+          saved,
+          tokenStored: update.kind === 'remote' && (connection.tokenStored || update.token !== undefined),
+          restartRequired: saved.kind !== connection.active.kind || (saved.marketplaceUrl ?? connection.active.marketplaceUrl) !== connection.active.marketplaceUrl,
+        };
+        return { ok: true, value: connection };
+      },
+    ],
+  ]);
+  const api = createDeskApi({
+    invoke(channel, input) {
+      calls.push({ channel, input });
+      const answer = answers.get(channel);
+      return Promise.resolve<Result<unknown>>(
+        answer === undefined ? { ok: false, error: { code: 'unknown_channel', message: `no fake answer for ${channel}` } } : answer(input),
+      );
+    },
+    subscribe(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener);
+      listeners.set(event, set);
+      return () => set.delete(listener);
+    },
+  });
+  return {
+    api,
+    calls,
+    callsTo: (channel) => calls.filter((call) => call.channel === channel).map((call) => call.input),
+    answer: (channel, answer) => answers.set(channel, answer),
+    emit(event, payload) {
+      for (const listener of listeners.get(event) ?? []) listener(payload);
+    },
+    listenerCount: (event) => listeners.get(event)?.size ?? 0,
+  };
+}
