@@ -1,0 +1,36 @@
+/** How the bulk plan dialog groups what it shows; pure, so it reads and tests without a DOM. */
+import type { DecisionPlan } from '../../../../shared/ipc/contract';
+
+/** Order ids listed per skip reason before "and N more". */
+export const SKIPPED_IDS_SHOWN = 50;
+
+export interface SkippedGroup {
+  readonly code: string;
+  /** The sentence of the first request skipped for this reason. */
+  readonly message: string;
+  readonly count: number;
+  /** The first SKIPPED_IDS_SHOWN order ids (the request id when the order is unknown). */
+  readonly shownIds: readonly string[];
+  /** How many more there are beyond `shownIds`. */
+  readonly moreCount: number;
+}
+
+/** The skipped items grouped by code, most frequent first (then by code), in the plan's order within a group. */
+export function groupSkipped(plan: DecisionPlan, shown: number = SKIPPED_IDS_SHOWN): SkippedGroup[] {
+  const groups = new Map<string, { message: string; ids: string[] }>();
+  for (const item of plan.items) {
+    if (item.status !== 'skipped') continue;
+    const group = groups.get(item.code) ?? { message: item.message, ids: [] };
+    group.ids.push(item.orderId ?? item.requestId);
+    groups.set(item.code, group);
+  }
+  return [...groups.entries()]
+    .map(([code, group]) => ({
+      code,
+      message: group.message,
+      count: group.ids.length,
+      shownIds: group.ids.slice(0, shown),
+      moreCount: Math.max(0, group.ids.length - shown),
+    }))
+    .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
