@@ -1,9 +1,10 @@
 import type { Clock } from '../../shared/domain/time';
 import { toInstant } from '../../shared/domain/time';
 import { DeskError } from '../../shared/errors';
-import type { ChannelName, ChannelOutput, ChannelParsedInput, EventName, EventPayload } from '../../shared/ipc/contract';
+import type { ChannelOutput, ChannelParsedInput, EventName, EventPayload } from '../../shared/ipc/contract';
 import { BulkActionSchema } from '../../shared/rules/bulk';
-import { decide, undo, type DecisionDeps } from './actions/decide';
+import type { BackendChannel } from './channels';
+import { decide, plan, undo, type DecisionDeps } from './actions/decide';
 import { Dispatcher } from './actions/dispatcher';
 import { auditCsv, listAudit, outboxSummary, requestDetail } from './actions/records';
 import { retryRefund } from './actions/refunds';
@@ -16,10 +17,13 @@ import { createDemoConnector, createDemoHttpClient } from './marketplace/demo';
 import type { HttpClientOptions } from './marketplace/http-client';
 import { ViewCounter, type ViewMove } from './queue/counts';
 import { QueueIndex } from './queue/memory-index';
+import { listQueueIds } from './queue/ids';
 import { listQueue } from './queue/queries';
 import { SettingsStore } from './settings';
 import { SyncEngine } from './sync/engine';
 import { EvidenceStore } from './evidence/files';
+
+export { isBackendChannel, type BackendChannel } from './channels';
 
 export interface BackendOptions {
   /** Where the cache lives on disk. */
@@ -42,7 +46,7 @@ export type BackendListener = <E extends EventName>(event: E, payload: EventPayl
 /** Everything the main process does, with no import of 'electron'. */
 export interface Backend {
   /** Serves one validated call of the contract. */
-  handle<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelOutput<C>>;
+  handle<C extends BackendChannel>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelOutput<C>>;
   /** Events for the renderer; returns the unsubscribe function. */
   subscribe(listener: BackendListener): () => void;
   /** Opens the cache from disk and starts syncing and delivering (in the background). */
@@ -61,7 +65,7 @@ export interface Backend {
   readonly recovery: RecoveryReport;
 }
 
-type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> };
+type Handlers = { [C in BackendChannel]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> };
 
 const OUTBOX_EVENT_EVERY_MS = 200;
 
@@ -212,8 +216,10 @@ export function createBackend(options: BackendOptions): Backend {
     },
     'sync.status': () => Promise.resolve(sync.getStatus()),
     'sync.now': (input) => loaded(() => sync.syncNow({ full: input.full })),
-    'requests.get': (input) => loaded(() => requestDetail(db, input.requestId)),
+    'queue.ids': (input) => (input.search === '' ? listQueueIds(db, counter, queueIndex, input) : loaded(() => listQueueIds(db, counter, queueIndex, input))),
+    'requests.get': (input) => loaded(() => requestDetail(db, input.requestId, { clock, policy: () => settings.get().policy })),
     'decisions.decide': (input) => loaded(() => decide(decisions, input.requestIds, input.action)),
+    'decisions.plan': (input) => loaded(() => plan(decisions, input.requestIds, input.action)),
     'decisions.undo': (input) => loaded(() => undo(decisions, input.batchId)),
     'notes.add': async (input) => {
       const row = await db.requests.get(input.requestId);

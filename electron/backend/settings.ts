@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
+import { applySettingsPatch, DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
 import { describeIssues } from '../../shared/ipc/dispatch';
 import type { CacheDb } from './cache/db';
 import type { Logger } from './log';
@@ -29,7 +29,8 @@ export class SettingsStore {
   }
 
   async update(patch: SettingsPatch): Promise<Settings> {
-    const next = SettingsSchema.parse({ ...this.current, ...patch });
+    // The patch was validated at the boundary; every field of the result is a checked value.
+    const next = SettingsSchema.parse(applySettingsPatch(this.current, patch));
     await this.db.settings.put({ key: KEY, value: next });
     this.current = next;
     return next;

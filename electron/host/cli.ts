@@ -11,6 +11,7 @@ import { createBackend } from '../backend';
 import { prefixedConsoleLogger } from '../backend/log';
 import { systemClock } from '../backend/system-clock';
 import { createSimulator, type Simulator } from '../simulator/server';
+import { createHostConnection, loadSavedConnection } from './connection';
 import { startHost } from './server';
 
 const ArgsSchema = z.object({
@@ -49,10 +50,16 @@ async function main(): Promise<void> {
   const dataDir = resolve(args['data-dir']);
   await mkdir(dataDir, { recursive: true });
 
+  // The command line wins; else the choice saved from Settings (its token is not kept: give it
+  // with --marketplace-token); else the embedded demo.
+  const { saved, problem } = await loadSavedConnection(dataDir);
+  if (problem !== null) log.warn(problem);
+  const remoteUrl = args['marketplace-url'] ?? (saved.kind === 'remote' ? saved.marketplaceUrl : undefined);
   let simulator: Simulator | null = null;
   let marketplace: { baseUrl: string; token: string };
-  if (args['marketplace-url'] !== undefined) {
-    marketplace = { baseUrl: args['marketplace-url'], token: args['marketplace-token'] ?? '' };
+  if (remoteUrl !== undefined) {
+    marketplace = { baseUrl: remoteUrl, token: args['marketplace-token'] ?? '' };
+    if (marketplace.token === '') log.warn('no marketplace token was given (--marketplace-token): the marketplace will refuse the calls');
   } else {
     simulator = await createSimulator({ seed: args.seed, orders: args.orders });
     marketplace = { baseUrl: simulator.url, token: simulator.token };
@@ -67,7 +74,13 @@ async function main(): Promise<void> {
     syncIntervalMs: args['sync-interval-s'] * 1000,
   });
   await backend.start();
-  const host = await startHost({ backend, rendererDir: resolve(args['renderer-dir']), port: args.port, log });
+  const connection = createHostConnection({
+    dataDir,
+    active: { kind: simulator === null ? 'remote' : 'demo', marketplaceUrl: marketplace.baseUrl },
+    token: simulator === null ? marketplace.token : null,
+    log,
+  });
+  const host = await startHost({ backend, connection, rendererDir: resolve(args['renderer-dir']), port: args.port, log });
 
   console.log(`Cancel Desk is running at ${host.url}`);
   console.error(`Data folder: ${dataDir}${simulator ? ` · demo marketplace at ${simulator.url}` : ''}`);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { dispatchCall } from '../../shared/ipc/dispatch';
 import type { Backend } from '../backend';
 import type { Logger } from '../backend/log';
+import { routeCall, type ShellHandlers } from '../backend/shell-channels';
 
 /**
  * The browser host: serves the built renderer over loopback and carries the IPC contract over a
@@ -16,6 +17,8 @@ import type { Logger } from '../backend/log';
  */
 export interface HostOptions {
   backend: Backend;
+  /** The channels the host answers itself (the marketplace connection). */
+  connection: ShellHandlers;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   port?: number;
@@ -95,6 +98,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
   });
 
+  // dispatchCall hands over input parsed by that channel's own schema.
+  const call = routeCall(options.connection, (channel, input) => options.backend.handle(channel, input as never));
+
   wss.on('connection', (socket: WebSocket) => {
     const unsubscribe = options.backend.subscribe((event, payload) => {
       send(socket, { type: 'event', event, payload });
@@ -111,10 +117,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       const message = ClientMessageSchema.safeParse(frame);
       if (!message.success) return socket.close(1008, 'Not a call');
       const { id, channel, input } = message.data;
-      void dispatchCall(channel, input, (name, parsed) =>
-        // dispatchCall hands over input parsed by that channel's own schema.
-        options.backend.handle(name, parsed as never),
-      ).then((result) => send(socket, { type: 'result', id, result }));
+      void dispatchCall(channel, input, call).then((result) => send(socket, { type: 'result', id, result }));
     });
   });
 

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { DeskError } from '../../shared/errors';
-import type { ChannelName, EventName } from '../../shared/ipc/contract';
+import type { EventName } from '../../shared/ipc/contract';
+import type { BackendChannel } from '../backend/channels';
 import type { Result } from '../../shared/ipc/result';
 import type { DeadlineAlert } from '../backend/alerts/deadline-alerts';
 import type { Logger } from '../backend/log';
@@ -8,7 +9,7 @@ import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol';
 
 /** The main thread's handle on the backend worker: calls out, events in. */
 export interface BackendClient {
-  call(channel: ChannelName, input: unknown): Promise<unknown>;
+  call(channel: BackendChannel, input: unknown): Promise<unknown>;
   onEvent(listener: (event: EventName, payload: unknown) => void): void;
   onDeadlineAlert(listener: (alert: DeadlineAlert) => void): void;
   /** Resolves once the backend has opened its cache (and never if it fails to start). */

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorShape } from '../../shared/errors';
+import { QueueListInputSchema, type EventPayload } from '../../shared/ipc/contract';
 import { createBackend } from '../backend';
 import { watchDeadlines } from '../backend/alerts/deadline-watch';
 import type { Logger } from '../backend/log';
@@ -37,10 +38,11 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
     log,
     appVersion: config.appVersion,
   });
+  // Off until the seller's settings are loaded (backend.start), then as they say.
   const deadlines = watchDeadlines({
-    listPage: (cursor, limit) => backend.handle('queue.list', { view: 'needs_reply', sort: 'time_left', limit, cursor, search: '' }),
+    listPage: (cursor, limit) => backend.handle('queue.list', QueueListInputSchema.parse({ view: 'needs_reply', sort: 'time_left', limit, cursor })),
     clock: systemClock,
-    thresholdHours: config.deadlineAlertHours,
+    thresholdHours: 0,
     notify: (alert) => post({ type: 'deadline-alert', alert }),
     log,
   });
@@ -49,6 +51,8 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
     // New or changed requests (a sync landed): look for ones entering the window without
     // waiting for the minute timer.
     if (event === 'queue.changed') deadlines.nudge();
+    // The seller changed the notification threshold in Settings: it applies at once.
+    if (event === 'settings.changed') deadlines.setThresholdHours((payload as EventPayload<'settings.changed'>).deadlineAlertHours);
   });
   port.on('message', (message: ToWorker) => {
     if (message.type === 'close') {
@@ -65,7 +69,8 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
       })();
       return;
     }
-    // The main thread validated the input against this channel's schema.
+    // The main thread validated the input against this channel's schema (and answers the
+    // connection channels itself: the type of `channel` says so).
     backend.handle(message.channel, message.input as never).then(
       (value) => post({ type: 'result', id: message.id, result: { ok: true, value } }),
       (error: unknown) => post({ type: 'result', id: message.id, result: { ok: false, error: toErrorShape(error) } }),
@@ -73,7 +78,7 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
   });
   await backend.start();
   post({ type: 'ready' });
-  await deadlines.check();
+  deadlines.setThresholdHours((await backend.handle('settings.get', {})).deadlineAlertHours);
 }
 
 if (parentPort === null) {

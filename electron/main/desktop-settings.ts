@@ -1,36 +1,27 @@
 /**
  * Settings of the desktop shell itself, kept in `desktop-settings.json` under userData and read
- * at start: when deadline notifications fire, which marketplace to use instead of the embedded
- * demo, where updates come from. (The seller's in-app settings go over the contract.) The file is
+ * at start: which marketplace to use instead of the embedded demo, where updates come from. (The
+ * seller's in-app settings, deadline notifications included, go over the contract.) The file is
  * external input: validated, and an invalid one is reported and replaced by the defaults.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
+import { DeskError } from '../../shared/errors';
+import { MarketplaceUrlSchema } from '../../shared/ipc/contract';
 import { describeIssues } from '../../shared/ipc/dispatch';
 
 export const DESKTOP_SETTINGS_FILE = 'desktop-settings.json';
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
 /** An https URL, or plain http to this machine only (a local marketplace or update server). */
-export const ServiceUrlSchema = z
-  .url()
-  .max(2_048)
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
-  }, 'must be an https URL (plain http is allowed for localhost only)')
-  .refine((value) => {
-    const url = new URL(value);
-    return url.username === '' && url.password === '';
-  }, 'must not contain a user name or password (the token is kept in the system keychain)');
+export const ServiceUrlSchema = MarketplaceUrlSchema;
 
 export const DesktopSettingsSchema = z
   .object({
-    /** A notification when a request enters its last N hours before the deadline; 0 turns them off. */
-    deadlineAlertHours: z.number().min(0).max(168).default(4),
+    /**
+     * No longer read: the threshold is the seller's setting now (`deadlineAlertHours` in the
+     * backend settings). Accepted so that an older file still parses; dropped when the file is saved.
+     */
+    deadlineAlertHours: z.unknown().optional(),
     /** The marketplace API to sync with; null: the embedded demo marketplace. */
     marketplaceUrl: ServiceUrlSchema.nullable().default(null),
     /** Where update files (latest*.yml and the installers) are served; null: no automatic updates. */
@@ -66,4 +57,28 @@ export async function loadDesktopSettings(file: string): Promise<DesktopSettings
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseDesktopSettings(null);
     return { settings: DEFAULT_DESKTOP_SETTINGS, problem: `Could not read ${file} (${error instanceof Error ? error.message : String(error)}); the defaults are used.` };
   }
+}
+
+/**
+ * Saves a change (the marketplace choice) into the file, atomically: a temporary file, flushed,
+ * renamed over the old one. An invalid file is not overwritten with defaults: the seller would
+ * lose what it said (such as the update server) without seeing why.
+ */
+export async function saveDesktopSettings(file: string, change: Pick<DesktopSettings, 'marketplaceUrl'>): Promise<DesktopSettings> {
+  const current = await loadDesktopSettings(file);
+  if (current.problem !== null) {
+    throw new DeskError('settings_file_invalid', `${current.problem.replace(/the defaults are used\.$/, '')}fix or remove the file, then save again.`);
+  }
+  const { deadlineAlertHours: _legacy, ...kept } = current.settings;
+  const next: DesktopSettings = DesktopSettingsSchema.parse({ ...kept, ...change });
+  const temp = `${file}.${process.pid}.tmp`;
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(next, null, 2)}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+  return next;
 }

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { COMMANDS } from '../../shared/commands';
 import type { Logger } from '../backend/log';
+import { routeCall } from '../backend/shell-channels';
+import { AppInfoSchema } from '../../shared/ipc/contract';
 import { startBackendWorker, type BackendClient } from './backend-client';
+import { createDesktopConnection } from './connection';
 import { DESKTOP_SETTINGS_FILE, loadDesktopSettings } from './desktop-settings';
 import { needsReplyCount, showBadgeCount, showDeadlineNotification } from './desktop-integration';
 import { bindContract, createSenderCheck, forwardEvent } from './ipc';
@@ -109,25 +112,35 @@ async function openMainWindow(): Promise<BrowserWindow> {
 async function ready(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   const userData = app.getPath('userData');
-  const desktop = await loadDesktopSettings(join(userData, DESKTOP_SETTINGS_FILE));
+  const settingsFile = join(userData, DESKTOP_SETTINGS_FILE);
+  const desktop = await loadDesktopSettings(settingsFile);
   if (desktop.problem !== null) log.error(desktop.problem);
-  const marketplace = await chooseMarketplace({
-    settings: desktop.settings,
-    env: process.env,
-    secrets: createSecretStore(join(userData, 'secrets.json'), safeStorage),
-    log,
-  });
+  if (desktop.settings.deadlineAlertHours !== undefined) {
+    log.info(`deadlineAlertHours in ${DESKTOP_SETTINGS_FILE} is no longer read: set the deadline notifications in Settings`);
+  }
+  const secrets = createSecretStore(join(userData, 'secrets.json'), safeStorage);
+  const marketplace = await chooseMarketplace({ settings: desktop.settings, env: process.env, secrets, log });
   if (marketplace.kind === 'remote') appLog.addSecret(marketplace.token);
 
   serveRenderer(paths.renderer);
   const client = startBackendWorker(
     paths.worker,
-    { dataDir: userData, appVersion: app.getVersion(), marketplace, deadlineAlertHours: desktop.settings.deadlineAlertHours },
+    { dataDir: userData, appVersion: app.getVersion(), marketplace },
     log,
   );
   backend = client;
   const isTrustedSender = createSenderCheck(() => mainWindow?.webContents ?? null, rendererOrigin);
-  bindContract(ipcMain, (channel, input) => client.call(channel, input), isTrustedSender);
+  // The connection channels are main's own (the token stays here); the rest go to the worker.
+  const connection = createDesktopConnection({
+    settingsFile,
+    secrets,
+    active: async () =>
+      marketplace.kind === 'remote'
+        ? { kind: 'remote', marketplaceUrl: marketplace.baseUrl }
+        : { kind: 'demo', marketplaceUrl: AppInfoSchema.parse(await client.call('app.info', {})).marketplaceUrl },
+    log,
+  });
+  bindContract(ipcMain, routeCall(connection, (channel, input) => client.call(channel, input)), isTrustedSender);
   client.onEvent((event, payload) => {
     if (event === 'queue.changed') {
       const count = needsReplyCount(payload);

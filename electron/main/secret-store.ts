@@ -36,6 +36,8 @@ export type SecretStoreErrorCode = 'secret_storage_unavailable' | 'secret_file_i
 export interface SecretStore {
   /** Whether secrets can be kept here at all (and why not). */
   availability(): Promise<{ available: true } | { available: false; reason: string }>;
+  /** Whether a secret is stored (without decrypting it). Throws a DeskError when the file cannot be read. */
+  has(name: SecretName): Promise<boolean>;
   /** The secret, or null when none is stored. Throws a DeskError when one is stored but cannot be read. */
   get(name: SecretName): Promise<string | null>;
   /** Encrypts and stores; throws `secret_storage_unavailable` rather than write plain text. */
@@ -93,6 +95,9 @@ export function createSecretStore(file: string, safeStorage: SafeStorageLike): S
 
   const store: SecretStore = {
     availability,
+    async has(name) {
+      return (await readStore()).secrets[name] !== undefined;
+    },
     async get(name) {
       const encrypted = (await readStore()).secrets[name];
       if (encrypted === undefined) return null;

@@ -1,10 +1,11 @@
-import type { ChannelName, EventName } from '../../shared/ipc/contract';
+import type { EventName } from '../../shared/ipc/contract';
+import type { BackendChannel } from '../backend/channels';
 import type { Result } from '../../shared/ipc/result';
 import type { DeadlineAlert } from '../backend/alerts/deadline-alerts';
 import type { MarketplaceChoice } from './marketplace-choice';
 
 /** Messages between the main thread and the backend worker thread. */
-export type ToWorker = { type: 'call'; id: number; channel: ChannelName; input: unknown } | { type: 'close' };
+export type ToWorker = { type: 'call'; id: number; channel: BackendChannel; input: unknown } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
@@ -22,6 +23,4 @@ export interface WorkerConfig {
   appVersion: string;
   /** The embedded demo, or a configured marketplace with the token main decrypted. */
   marketplace: MarketplaceChoice;
-  /** N for deadline notifications; 0: none. */
-  deadlineAlertHours: number;
 }

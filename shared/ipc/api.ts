@@ -19,6 +19,8 @@ export const DESK_METHODS = {
   syncNow: 'sync.now',
   getRequest: 'requests.get',
   decide: 'decisions.decide',
+  planDecision: 'decisions.plan',
+  listQueueIds: 'queue.ids',
   undo: 'decisions.undo',
   addNote: 'notes.add',
   assign: 'requests.assign',
@@ -31,6 +33,8 @@ export const DESK_METHODS = {
   exportAuditCsv: 'audit.exportCsv',
   getSettings: 'settings.get',
   updateSettings: 'settings.update',
+  getConnection: 'connection.get',
+  updateConnection: 'connection.update',
 } as const satisfies Record<string, ChannelName>;
 
 export const DESK_EVENTS = {

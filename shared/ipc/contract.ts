@@ -9,6 +9,8 @@ import { SettingsPatchSchema, SettingsSchema } from '../settings';
 import { BulkActionSchema } from '../rules/bulk';
 import { OrderSchema } from '../domain/order';
 import { CancelRequestSchema, RequestStateSchema as StateSchema } from '../domain/request';
+import type { ActionOption } from '../rules/actions';
+import type { Recommendation } from '../rules/recommend';
 
 /**
  * The IPC contract: every channel's input schema (validated at the boundary) and output schema
@@ -101,7 +103,10 @@ const RequestIdSchema = z.string().min(1).max(64);
 
 export const DecideInputSchema = z
   .object({
-    requestIds: z.array(RequestIdSchema).min(1).max(5_000),
+/** A batch holds at most this many requests (decide, plan, select all). */
+export const MAX_BATCH = 5_000;
+
+    requestIds: z.array(RequestIdSchema).min(1).max(MAX_BATCH),
     action: BulkActionSchema,
   })
   .strict();
@@ -127,6 +132,32 @@ export type DecisionResult = z.infer<typeof DecisionResultSchema>;
 
 export const UndoResultSchema = z.object({ batchId: z.string(), undone: z.number().int() });
 export type UndoResult = z.infer<typeof UndoResultSchema>;
+/** What `decisions.decide` would do with the same input, without writing anything (the bulk plan). */
+export const DecisionPlanSchema = z.object({
+  willDo: z.number().int(),
+  skipped: z.number().int(),
+  items: z.array(
+    z.discriminatedUnion('status', [
+      z.object({ requestId: z.string(), orderId: z.string(), status: z.literal('will_do'), amount: MoneySchema.nullable(), summary: z.string() }),
+      z.object({ requestId: z.string(), orderId: z.string().nullable(), status: z.literal('skipped'), code: z.string(), message: z.string() }),
+    ]),
+  ),
+  /** Refund (accept) or offer totals per currency. */
+  totals: z.array(MoneyTotalSchema),
+});
+export type DecisionPlan = z.infer<typeof DecisionPlanSchema>;
+
+export const QueueIdsInputSchema = z
+  .object({ view: ViewIdSchema, search: z.string().trim().max(100).default(''), sort: QueueSortSchema.default('time_left') })
+  .strict();
+export const QueueIdsSchema = z.object({
+  /** In the view's order, at most MAX_BATCH. */
+  ids: z.array(z.string()),
+  /** Requests in the view (or matching the search). */
+  total: z.number().int(),
+});
+export type QueueIds = z.infer<typeof QueueIdsSchema>;
+
 
 export const OutboxSummarySchema = z.object({
   /** Waiting for the undo window, being sent, or waiting to retry. */
@@ -178,9 +209,70 @@ export const RequestDetailSchema = z.object({
   assignee: z.string().nullable(),
 });
 export type RequestDetail = z.infer<typeof RequestDetailSchema>;
+  /**
+   * The rules panel, evaluated by the backend with its clock and the store policy: each action
+   * allowed or blocked with the sentence why, the refund quote (on accept), the recommendation.
+   * Unavailable (with the reason) while the order is not synced or a decision is pending.
+   */
+  rules: z.discriminatedUnion('available', [
+    z.object({
+      available: z.literal(true),
+      evaluatedAt: IsoInstantSchema,
+      actions: z.custom<ActionOption[]>((value) => Array.isArray(value)),
+      recommendation: z.custom<Recommendation>((value) => typeof value === 'object' && value !== null),
+    }),
+    z.object({ available: z.literal(false), code: z.string(), message: z.string() }),
+  ]),
 
 export const CHANNELS = {
   'app.info': { input: NoInput, output: AppInfoSchema },
+// --- The marketplace connection (settings; the shell keeps the token, design.md §10) ---
+
+/** The authority of an http(s) URL (`user:pass@host:port`), read without the DOM's URL (shared/ has no DOM). */
+function authorityOf(value: string): string {
+  return /^https?:\/\/([^/?#]*)/i.exec(value)?.[1] ?? '';
+}
+
+function isLoopbackAuthority(authority: string): boolean {
+  return /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d+)?$/i.test(authority);
+}
+
+/**
+ * An https URL, or plain http to this machine only (a local marketplace); never with a user name
+ * or password in it (the token is kept apart, encrypted). The desktop settings file uses it too.
+ */
+export const MarketplaceUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(2_048)
+  .refine((value) => !authorityOf(value).includes('@'), 'must not contain a user name or password (the token is entered separately)')
+  .refine((value) => /^https:/i.test(value) || isLoopbackAuthority(authorityOf(value)), 'must be an https URL (plain http is allowed for localhost only)');
+
+export const ConnectionSchema = z.object({
+  /** What the app is connected to now. */
+  active: z.object({ kind: z.enum(['demo', 'remote']), marketplaceUrl: z.string() }),
+  /** What is saved for the next start (the same as active unless a change waits for a restart). */
+  saved: z.object({ kind: z.enum(['demo', 'remote']), marketplaceUrl: z.string().nullable() }),
+  /** A token is stored (it is never sent back). */
+  tokenStored: z.boolean(),
+  /** keychain: encrypted with the OS keychain (Electron safeStorage); session: kept in memory until the app stops. */
+  tokenStorage: z.enum(['keychain', 'session']),
+  restartRequired: z.boolean(),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+export const ConnectionUpdateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('demo') }).strict(),
+  z
+    .object({
+      kind: z.literal('remote'),
+      marketplaceUrl: MarketplaceUrlSchema,
+      /** Omitted: keep the stored token. */
+      token: z.string().trim().min(8).max(4_096).optional(),
+    })
+    .strict(),
+]);
+export type ConnectionUpdate = z.infer<typeof ConnectionUpdateSchema>;
+
   'queue.list': { input: QueueListInputSchema, output: QueuePageSchema },
   'queue.counts': { input: NoInput, output: ViewCountsSchema },
   'sync.status': { input: NoInput, output: SyncStatusSchema },
@@ -192,6 +284,8 @@ export const CHANNELS = {
   'decisions.decide': { input: DecideInputSchema, output: DecisionResultSchema },
   'decisions.undo': { input: z.object({ batchId: z.string().min(1).max(64) }).strict(), output: UndoResultSchema },
   'notes.add': {
+  'decisions.plan': { input: DecideInputSchema, output: DecisionPlanSchema },
+  'queue.ids': { input: QueueIdsInputSchema, output: QueueIdsSchema },
     input: z.object({ requestId: RequestIdSchema, text: z.string().trim().min(1, 'write something').max(5_000) }).strict(),
     output: z.object({ at: z.string(), text: z.string() }),
   },
@@ -216,6 +310,8 @@ export const CHANNELS = {
   'settings.update': { input: SettingsPatchSchema, output: SettingsSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
+  'connection.get': { input: NoInput, output: ConnectionSchema },
+  'connection.update': { input: ConnectionUpdateSchema, output: ConnectionSchema },
 export type ChannelName = keyof typeof CHANNELS;
 /** What a caller may pass (defaults optional). */
 export type ChannelInput<C extends ChannelName> = z.input<(typeof CHANNELS)[C]['input']>;

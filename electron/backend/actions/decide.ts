@@ -6,7 +6,8 @@ import type { ActionPlan } from '../../../shared/rules/actions';
 import { planBulk, type BulkAction, type BulkItem, type BulkParams } from '../../../shared/rules/bulk';
 import type { Policy } from '../../../shared/rules/policy';
 import type { SellerActionType } from '../../../shared/rules/states';
-import type { DecisionItem, DecisionResult, UndoResult } from '../../../shared/ipc/contract';
+import type { DecisionItem, DecisionPlan, DecisionResult, UndoResult } from '../../../shared/ipc/contract';
+import type { Money } from '../../../shared/money';
 import type { AuditEntry, BatchRow, CacheDb, OutboxEntry } from '../cache/db';
 import { toRemoteRequest, type CachedRequest } from '../cache/records';
 import type { ViewMove } from '../queue/counts';
@@ -47,6 +48,84 @@ function auditParams(action: BulkAction): Record<string, unknown> {
   return params;
 }
 
+/** One request as the rules planned it: what deciding would do to it, or why it is skipped. */
+export type PlannedDecision =
+  | { readonly status: 'will_do'; readonly row: CachedRequest; readonly plan: ActionPlan; readonly amount: Money | null }
+  | { readonly status: 'skipped'; readonly requestId: string; readonly orderId: string | null; readonly code: string; readonly message: string };
+
+export interface DecisionPlanning {
+  /** One per distinct id, in the order the ids were given. */
+  readonly items: readonly PlannedDecision[];
+  /** Refund (accept) or offer totals per currency, sorted by currency code. */
+  readonly totals: ReadonlyArray<{ currency: string; amount: Money; count: number }>;
+}
+
+/** The sentence for a request with a decision already waiting in the outbox. */
+export const DECISION_PENDING_MESSAGE = 'A decision on this request is already waiting to be sent; undo it first to change it.';
+
+/**
+ * What deciding `action` on these requests does, item by item, from the cache as it is: the one
+ * planning path of `decide` (which then writes it) and of `plan` (which only shows it). Call it
+ * inside a transaction over `requests` and `orders`, so what is planned is what is written.
+ */
+export async function planDecisions(db: CacheDb, requestIds: readonly string[], action: BulkAction, policy: Policy, now: number): Promise<DecisionPlanning> {
+  const ids = [...new Set(requestIds)];
+  const rows = await db.requests.bulkGet(ids);
+  const orders = await db.orders.bulkGet(rows.map((row) => row?.orderId ?? ''));
+  const items: Array<PlannedDecision | undefined> = [];
+  const candidates: Array<{ position: number; row: CachedRequest; item: BulkItem }> = [];
+  ids.forEach((id, index) => {
+    const row = rows[index];
+    const order = orders[index];
+    if (row === undefined) {
+      items.push({ status: 'skipped', requestId: id, orderId: null, code: 'not_found', message: `There is no request ${id} in the cache; sync and try again.` });
+    } else if (order === undefined) {
+      items.push({ status: 'skipped', requestId: id, orderId: row.orderId, code: 'order_missing', message: `The order of request ${id} has not been synced yet.` });
+    } else if (row.local !== null) {
+      items.push({ status: 'skipped', requestId: id, orderId: row.orderId, code: 'decision_pending', message: DECISION_PENDING_MESSAGE });
+    } else {
+      candidates.push({ position: index, row, item: { order, request: toRemoteRequest(row) } });
+      items.push(undefined);
+    }
+  });
+  const { type, ...params } = action;
+  const plan = planBulk(
+    candidates.map((candidate) => candidate.item),
+    type,
+    params as BulkParams<SellerActionType>,
+    policy,
+    now,
+  );
+  for (const planned of plan.items) {
+    const candidate = candidates[planned.index];
+    if (candidate === undefined) continue;
+    const { row } = candidate;
+    items[candidate.position] =
+      planned.status === 'skipped'
+        ? { status: 'skipped', requestId: row.id, orderId: row.orderId, code: planned.code, message: planned.message }
+        : { status: 'will_do', row, plan: planned.plan, amount: planned.amount };
+  }
+  return {
+    items: items.filter((item) => item !== undefined),
+    totals: plan.totals.map((total) => ({ currency: total.currency, amount: total.amount, count: total.count })),
+  };
+}
+
+/** What `decide` would do with the same input, with nothing written: the plan the seller confirms. */
+export async function plan(deps: Pick<DecisionDeps, 'db' | 'clock' | 'policy'>, requestIds: readonly string[], action: BulkAction): Promise<DecisionPlan> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const policy = deps.policy();
+  const planning = await db.transaction('r', [db.requests, db.orders], () => planDecisions(db, requestIds, action, policy, now));
+  const items = planning.items.map((item): DecisionPlan['items'][number] =>
+    item.status === 'will_do'
+      ? { requestId: item.row.id, orderId: item.row.orderId, status: 'will_do', amount: item.amount, summary: item.plan.summary }
+      : { requestId: item.requestId, orderId: item.orderId, status: 'skipped', code: item.code, message: item.message },
+  );
+  const willDo = items.filter((item) => item.status === 'will_do').length;
+  return { willDo, skipped: items.length - willDo, items, totals: [...planning.totals] };
+}
+
 /**
  * The seller decides on one or many requests. The rules plan each item (done, or skipped with
  * the reason); then ONE transaction writes every new local state, audit entry and outbox entry,
@@ -55,56 +134,25 @@ function auditParams(action: BulkAction): Record<string, unknown> {
 export async function decide(deps: DecisionDeps, requestIds: readonly string[], action: BulkAction): Promise<DecisionResult> {
   const { db, clock } = deps;
   const now = clock.now();
-  const ids = [...new Set(requestIds)];
   const newId = deps.newId ?? randomUUID;
   const policy = deps.policy();
   const batchId = newId();
   const undoUntil = toInstant(now + policy.undoWindowSeconds * 1000);
 
   const result = await db.transaction('rw', [db.requests, db.orders, db.outbox, db.audit, db.batches], async () => {
-    const rows = await db.requests.bulkGet(ids);
-    const orders = await db.orders.bulkGet(rows.map((row) => row?.orderId ?? ''));
-    const items: DecisionItem[] = [];
-    const candidates: Array<{ row: CachedRequest; item: BulkItem }> = [];
-    ids.forEach((id, index) => {
-      const row = rows[index];
-      const order = orders[index];
-      if (row === undefined) {
-        items.push({ requestId: id, status: 'skipped', code: 'not_found', message: `There is no request ${id} in the cache; sync and try again.` });
-      } else if (order === undefined) {
-        items.push({ requestId: id, status: 'skipped', code: 'order_missing', message: `The order of request ${id} has not been synced yet.` });
-      } else if (row.local !== null) {
-        items.push({
-          requestId: id,
-          status: 'skipped',
-          code: 'decision_pending',
-          message: 'A decision on this request is already waiting to be sent; undo it first to change it.',
-        });
-      } else {
-        candidates.push({ row, item: { order, request: toRemoteRequest(row) } });
-      }
-    });
-    const { type, ...params } = action;
-    const plan = planBulk(
-      candidates.map((candidate) => candidate.item),
-      type,
-      params as BulkParams<SellerActionType>,
-      policy,
-      now,
-    );
+    const planning = await planDecisions(db, requestIds, action, policy, now);
     const decidedAt = toInstant(now);
+    const items: DecisionItem[] = [];
     const outbox: OutboxEntry[] = [];
     const audit: AuditEntry[] = [];
     const updated: CachedRequest[] = [];
     const moves: ViewMove[] = [];
-    for (const planned of plan.items) {
-      const candidate = candidates[planned.index];
-      if (candidate === undefined) continue;
-      const { row } = candidate;
+    for (const planned of planning.items) {
       if (planned.status === 'skipped') {
-        items.push({ requestId: row.id, status: 'skipped', code: planned.code, message: planned.message });
+        items.push({ requestId: planned.requestId, status: 'skipped', code: planned.code, message: planned.message });
         continue;
       }
+      const { row } = planned;
       const outboxId = newId();
       const call = marketplaceCall(planned.plan, row.version);
       outbox.push({
@@ -153,12 +201,10 @@ export async function decide(deps: DecisionDeps, requestIds: readonly string[], 
       const batch: BatchRow = { id: batchId, createdAt: decidedAt, undoUntil, action: action.type, requestIds: updated.map((row) => row.id), state: 'open' };
       await db.batches.add(batch);
     }
-    const order = new Map(ids.map((id, index) => [id, index]));
-    items.sort((a, b) => (order.get(a.requestId) ?? 0) - (order.get(b.requestId) ?? 0));
-    return { items, moves, done: updated.length, totals: plan.totals.map((total) => ({ currency: total.currency, amount: total.amount, count: total.count })) };
+    return { items, moves, done: updated.length, totals: planning.totals };
   });
 
-  if (ids.length === 1 && result.done === 0) {
+  if (result.items.length === 1 && result.done === 0) {
     const [only] = result.items;
     if (only?.status === 'skipped') throw new DeskError(only.code, only.message);
   }
@@ -173,7 +219,7 @@ export async function decide(deps: DecisionDeps, requestIds: readonly string[], 
     done: result.done,
     skipped: result.items.length - result.done,
     items: result.items,
-    totals: result.totals,
+    totals: [...result.totals],
   };
 }
 

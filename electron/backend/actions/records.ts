@@ -4,28 +4,102 @@ import { toCsv } from '../../../shared/csv';
 import { DeskError } from '../../../shared/errors';
 import type { AuditEntryView, ChannelParsedInput, OutboxSummary, RequestDetail } from '../../../shared/ipc/contract';
 import { add, toDecimalString, type Money } from '../../../shared/money';
-import type { AuditEntry, CacheDb } from '../cache/db';
-import { toRemoteRequest } from '../cache/records';
+import type { Order } from '../../../shared/domain/order';
+import { allowedActions } from '../../../shared/rules/actions';
+import type { Policy } from '../../../shared/rules/policy';
+import { recommend, type HistoryEntry } from '../../../shared/rules/recommend';
+import { isTerminal, stateExplanation } from '../../../shared/rules/states';
+import type { AuditEntry, CacheDb, OutboxEntry } from '../cache/db';
+import { toRemoteRequest, type CachedRequest } from '../cache/records';
 
-/** What the detail pane shows for one request: the record, its order, and our own notes and log. */
-export async function requestDetail(db: CacheDb, requestId: string): Promise<RequestDetail> {
+/** What the rules panel is evaluated with: the store policy and the backend's clock. */
+export interface RulesDeps {
+  policy: () => Policy;
+  clock: Clock;
+}
+
+/** What the detail pane shows for one request: the record, its order, our own notes and log, and the rules panel. */
+export async function requestDetail(db: CacheDb, requestId: string, rules: RulesDeps): Promise<RequestDetail> {
   const row = await db.requests.get(requestId);
   if (row === undefined) throw new DeskError('not_found', `There is no request ${requestId} in the cache.`);
-  const [order, conflict, notes, audit] = await Promise.all([
+  const [order, conflict, notes, audit, outbox] = await Promise.all([
     db.orders.get(row.orderId),
     db.conflicts.get(requestId),
     db.notes.where('requestId').equals(requestId).sortBy('seq'),
     db.audit.where('requestId').equals(requestId).reverse().sortBy('seq'),
+    row.local === null ? undefined : db.outbox.get(row.local.outboxId),
   ]);
+  const request = toRemoteRequest(row);
   return {
-    request: toRemoteRequest(row),
+    request,
     order: order ?? null,
     local: row.local,
     conflict: conflict === undefined ? null : { what: conflict.what, detectedAt: conflict.detectedAt, localState: conflict.localState, remoteState: conflict.remoteState },
     notes: notes.map((note) => ({ at: note.at, text: note.text })),
     audit: audit.map(toAuditView),
     assignee: row.assignee,
+    rules: await rulesPanel(db, row, order, outbox, rules),
   };
+}
+
+/**
+ * The rules panel: every action allowed or blocked with its sentence, and the recommendation
+ * (with the buyer's other requests as history). Unavailable, with the reason, while the rules
+ * cannot speak for the request: its order is not synced, a decision of ours is pending, or
+ * nothing can happen to it any more.
+ */
+async function rulesPanel(
+  db: CacheDb,
+  row: CachedRequest,
+  order: Order | undefined,
+  outbox: OutboxEntry | undefined,
+  deps: RulesDeps,
+): Promise<RequestDetail['rules']> {
+  if (order === undefined) {
+    return { available: false, code: 'order_missing', message: `The order ${row.orderId} has not been synced yet; the rules need it. Sync and look again.` };
+  }
+  if (row.local !== null) {
+    const held = outbox === undefined || outbox.status === 'held';
+    return {
+      available: false,
+      code: 'decision_pending',
+      message: held
+        ? `Your decision (${row.local.state.replaceAll('_', ' ')}) is waiting to be sent; undo it first to decide differently.`
+        : `Your decision (${row.local.state.replaceAll('_', ' ')}) is being sent to the marketplace; the rules apply again once it answers.`,
+    };
+  }
+  const request = toRemoteRequest(row);
+  if (isTerminal(request.state)) {
+    return { available: false, code: 'request_final', message: `Nothing more can be decided here: ${stateExplanation(request)}.` };
+  }
+  const now = deps.clock.now();
+  const policy = deps.policy();
+  try {
+    const history = await buyerHistory(db, order, request.id);
+    return {
+      available: true,
+      evaluatedAt: toInstant(now),
+      actions: allowedActions(order, request, policy, now),
+      recommendation: recommend(order, request, history, policy, now),
+    };
+  } catch (error) {
+    // The cache holds validated records, so this is a rules input problem worth showing as such.
+    if (error instanceof DeskError) return { available: false, code: error.code, message: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The buyer's other requests, through the orders' index by buyer (schema v6) and the requests'
+ * index by order: equality reads only, a handful of rows, whatever the size of the cache.
+ */
+export async function buyerHistory(db: CacheDb, order: Order, exceptRequestId: string): Promise<HistoryEntry[]> {
+  const orderIds = await db.orders.where('buyer.id').equals(order.buyer.id).primaryKeys();
+  // One equality read per order (getAll), not anyOf: fake-indexeddb walks cursors slowly.
+  const rows = (await Promise.all(orderIds.map((orderId) => db.requests.where('orderId').equals(orderId).toArray()))).flat();
+  return rows
+    .filter((row) => row.id !== exceptRequestId)
+    .map((row) => ({ id: row.id, orderId: row.orderId, kind: row.kind, reason: row.reason, requestedAt: row.requestedAt, state: row.state }));
 }
 
 export function toAuditView(entry: AuditEntry): AuditEntryView {

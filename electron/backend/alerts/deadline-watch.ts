@@ -19,6 +19,7 @@ export interface DeadlineWatchOptions {
   /** One page of the Needs reply view sorted by time left (cursor null: the first). */
   listPage(cursor: string | null, limit: number): Promise<QueuePage>;
   clock: Clock;
+  /** N at the start (the seller's setting); `setThresholdHours` follows a change. 0: off. */
   thresholdHours: number;
   notify(alert: DeadlineAlert): void;
   log: Logger;
@@ -30,6 +31,8 @@ export interface DeadlineWatch {
   check(): Promise<void>;
   /** The queue changed: checks now, or once the last check is a few seconds old. */
   nudge(): void;
+  /** The seller changed N: applies from now (0 stops the timer; turning on checks at once). */
+  setThresholdHours(hours: number): void;
   stop(): void;
 }
 
@@ -40,9 +43,10 @@ export function watchDeadlines(options: DeadlineWatchOptions): DeadlineWatch {
   let stopped = false;
   let lastCheckAt = Number.NEGATIVE_INFINITY;
   let cancelNudge: (() => void) | null = null;
+  let thresholdHours = options.thresholdHours;
 
   async function readWindow(now: number): Promise<DeadlineRow[]> {
-    const windowEnd = now + options.thresholdHours * 3_600_000;
+    const windowEnd = now + thresholdHours * 3_600_000;
     const rows: DeadlineRow[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -56,11 +60,13 @@ export function watchDeadlines(options: DeadlineWatchOptions): DeadlineWatch {
   }
 
   async function runCheck(): Promise<void> {
-    if (options.thresholdHours <= 0) return;
+    if (thresholdHours <= 0) return;
     const now = options.clock.now();
     lastCheckAt = now;
     const rows = await readWindow(now);
-    const decision = decideDeadlineAlert({ rows, now, thresholdHours: options.thresholdHours, state });
+    // Turned off while the pages were read: nothing to announce.
+    if (thresholdHours <= 0) return;
+    const decision = decideDeadlineAlert({ rows, now, thresholdHours, state });
     state = decision.state;
     if (decision.alert !== null) options.notify(decision.alert);
   }
@@ -75,17 +81,18 @@ export function watchDeadlines(options: DeadlineWatchOptions): DeadlineWatch {
   }
 
   function scheduleNext(): void {
-    if (stopped) return;
+    if (stopped || thresholdHours <= 0 || cancelTimer !== null) return;
     cancelTimer = options.clock.setTimer(options.everyMs ?? DEADLINE_CHECK_EVERY_MS, () => {
+      cancelTimer = null;
       void check().then(scheduleNext);
     });
   }
 
-  if (options.thresholdHours > 0) scheduleNext();
+  scheduleNext();
   return {
     check,
     nudge() {
-      if (stopped || options.thresholdHours <= 0 || cancelNudge !== null) return;
+      if (stopped || thresholdHours <= 0 || cancelNudge !== null) return;
       const wait = lastCheckAt + DEADLINE_NUDGE_EVERY_MS - options.clock.now();
       if (wait <= 0) {
         void check();
@@ -96,6 +103,24 @@ export function watchDeadlines(options: DeadlineWatchOptions): DeadlineWatch {
         cancelNudge = null;
         void check();
       });
+    },
+    setThresholdHours(hours) {
+      if (stopped || hours === thresholdHours) return;
+      const wasOff = thresholdHours <= 0;
+      thresholdHours = hours;
+      if (hours <= 0) {
+        cancelTimer?.();
+        cancelTimer = null;
+        cancelNudge?.();
+        cancelNudge = null;
+        // Forget what was announced: turned on again, the requests in the window are news.
+        state = INITIAL_ALERT_STATE;
+        return;
+      }
+      if (wasOff) scheduleNext();
+      // A check already reading ran with the old window: one more with the new one (a wider
+      // window may hold requests not announced yet).
+      void (running ?? Promise.resolve()).then(check);
     },
     stop() {
       stopped = true;

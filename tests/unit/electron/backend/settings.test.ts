@@ -6,7 +6,8 @@ import { createBackend } from '../../../../electron/backend';
 import { silentLogger } from '../../../../electron/backend/log';
 import { systemClock } from '../../../../electron/backend/system-clock';
 import { dispatchCall } from '../../../../shared/ipc/dispatch';
-import { DEFAULT_SETTINGS } from '../../../../shared/settings';
+import { DEFAULT_POLICY } from '../../../../shared/rules/policy';
+import { DEFAULT_SETTINGS, SettingsSchema } from '../../../../shared/settings';
 
 describe('settings', () => {
   it('start from defaults, change, reach listeners, and survive a restart', async () => {
@@ -35,5 +36,30 @@ describe('settings', () => {
     expect(tooOften).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(JSON.stringify(tooOften)).toContain('syncIntervalMinutes');
     expect(await dispatchCall('settings.update', { theme: 'dark' }, handle)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('changes only the fields a patch carries, validated at the boundary (the policy, the undo window, the deadline alerts)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'desk-settings-'));
+    const backend = createBackend({ dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: systemClock, log: silentLogger });
+    await backend.start();
+    // Through the binding helper, as the renderer's calls arrive (the patch is parsed there).
+    const update = (patch: unknown) => dispatchCall('settings.update', patch, (channel, input) => backend.handle(channel as 'settings.update', input as never));
+    expect(DEFAULT_SETTINGS.deadlineAlertHours).toBe(4);
+    await update({ syncIntervalMinutes: 15, deadlineAlertHours: 2 });
+    const policy = { ...DEFAULT_POLICY, undoWindowSeconds: 30, slaWarningHours: 6 };
+    const changed = await update({ policy });
+    // A policy patch used to fill the other fields with their defaults, resetting them.
+    expect(changed).toEqual({ ok: true, value: { syncIntervalMinutes: 15, deadlineAlertHours: 2, policy } });
+    expect(await update({ deadlineAlertHours: 0 })).toMatchObject({ ok: true, value: { syncIntervalMinutes: 15, deadlineAlertHours: 0, policy: { undoWindowSeconds: 30 } } });
+    const tooLong = await update({ deadlineAlertHours: 169 });
+    expect(tooLong).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('deadlineAlertHours') as unknown } });
+    const badUndo = await update({ policy: { ...DEFAULT_POLICY, undoWindowSeconds: 301 } });
+    expect(badUndo).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('policy.undoWindowSeconds') as unknown } });
+    expect(await backend.handle('settings.get', {})).toEqual({ syncIntervalMinutes: 15, deadlineAlertHours: 0, policy });
+    await backend.close();
+  });
+
+  it('reads a settings record stored before deadlineAlertHours existed, with its default', () => {
+    expect(SettingsSchema.parse({ syncIntervalMinutes: 9 })).toEqual({ ...DEFAULT_SETTINGS, syncIntervalMinutes: 9, deadlineAlertHours: 4 });
   });
 });

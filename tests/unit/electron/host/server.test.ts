@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { createBackend, type Backend } from '../../../../electron/backend';
 import { silentLogger } from '../../../../electron/backend/log';
 import { systemClock } from '../../../../electron/backend/system-clock';
+import { CONNECTION_FILE, createHostConnection, loadSavedConnection } from '../../../../electron/host/connection';
 import { startHost, type Host } from '../../../../electron/host/server';
 import { createSimulator, type Simulator } from '../../../../electron/simulator/server';
 
@@ -13,15 +14,17 @@ let simulator: Simulator;
 let backend: Backend;
 let host: Host;
 let rendererDir: string;
+let dataDir: string;
 
 beforeAll(async () => {
   simulator = await createSimulator({ seed: 5, orders: 100 });
-  const dataDir = await mkdtemp(join(tmpdir(), 'desk-host-'));
+  dataDir = await mkdtemp(join(tmpdir(), 'desk-host-'));
   rendererDir = await mkdtemp(join(tmpdir(), 'desk-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Cancel Desk</title>');
   backend = createBackend({ dataDir, marketplace: { baseUrl: simulator.url, token: simulator.token }, clock: systemClock, log: silentLogger });
   await backend.start();
-  host = await startHost({ backend, rendererDir, log: silentLogger });
+  const connection = createHostConnection({ dataDir, active: { kind: 'demo', marketplaceUrl: simulator.url }, token: null, log: silentLogger });
+  host = await startHost({ backend, connection, rendererDir, log: silentLogger });
 });
 
 afterAll(async () => {
@@ -98,6 +101,57 @@ describe('browser host', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('answers the connection channels itself: the URL saved in the data folder, the token kept for the session and never sent back', async () => {
+    const socket = await connect();
+    try {
+      expect(await call(socket, 1, 'connection.get', {})).toEqual({
+        ok: true,
+        value: {
+          active: { kind: 'demo', marketplaceUrl: simulator.url },
+          saved: { kind: 'demo', marketplaceUrl: null },
+          tokenStored: false,
+          tokenStorage: 'session',
+          restartRequired: false,
+        },
+      });
+      expect(await call(socket, 2, 'connection.update', { kind: 'remote', marketplaceUrl: 'https://api.market.example/' })).toMatchObject({
+        ok: false,
+        error: { code: 'token_required' },
+      });
+      const saved = await call(socket, 3, 'connection.update', { kind: 'remote', marketplaceUrl: 'https://api.market.example/', token: 'tok-session-only' });
+      expect(saved).toEqual({
+        ok: true,
+        value: {
+          active: { kind: 'demo', marketplaceUrl: simulator.url },
+          saved: { kind: 'remote', marketplaceUrl: 'https://api.market.example/' },
+          tokenStored: true,
+          tokenStorage: 'session',
+          restartRequired: true,
+        },
+      });
+      const file = await readFile(join(dataDir, CONNECTION_FILE), 'utf8');
+      expect(JSON.parse(file)).toEqual({ version: 1, marketplaceUrl: 'https://api.market.example/' });
+      expect(file).not.toContain('tok-session-only');
+      expect(await loadSavedConnection(dataDir)).toEqual({ saved: { kind: 'remote', marketplaceUrl: 'https://api.market.example/' }, problem: null });
+      // Back to the demo: what runs is what is saved again.
+      expect(await call(socket, 4, 'connection.update', { kind: 'demo' })).toMatchObject({ ok: true, value: { saved: { kind: 'demo', marketplaceUrl: null }, restartRequired: false } });
+      expect(await call(socket, 5, 'connection.update', { kind: 'remote', marketplaceUrl: 'http://api.market.example/' })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input' },
+      });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('reads a broken connection.json as the demo and says why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'desk-host-conn-'));
+    await writeFile(join(dir, CONNECTION_FILE), JSON.stringify({ version: 1, marketplaceUrl: 'http://evil.example/' }));
+    const read = await loadSavedConnection(dir);
+    expect(read.saved).toEqual({ kind: 'demo' });
+    expect(read.problem).toContain('marketplaceUrl: must be an https URL');
   });
 
   it('closes a socket that sends something other than a call', async () => {

@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DESKTOP_SETTINGS, loadDesktopSettings, parseDesktopSettings } from '../../../../electron/main/desktop-settings';
+import { DEFAULT_DESKTOP_SETTINGS, loadDesktopSettings, parseDesktopSettings, saveDesktopSettings } from '../../../../electron/main/desktop-settings';
 import { chooseMarketplace, DEMO_MARKETPLACE, MARKETPLACE_TOKEN_ENV, MARKETPLACE_URL_ENV } from '../../../../electron/main/marketplace-choice';
 import type { SecretStore } from '../../../../electron/main/secret-store';
 import type { Logger } from '../../../../electron/backend/log';
@@ -17,6 +17,7 @@ function memorySecrets(options: { canStore?: boolean; stored?: string | null } =
     value: options.stored ?? null,
     availability: () => Promise.resolve(options.canStore === false ? { available: false as const, reason: 'no keychain' } : { available: true as const }),
     get: () => Promise.resolve(store.value),
+    has: () => Promise.resolve(store.value !== null),
     set(_name: string, value: string) {
       if (options.canStore === false) return Promise.reject(new Error('The token was not saved: no keychain.'));
       store.value = value;
@@ -34,18 +35,42 @@ describe('desktop settings', () => {
   it('defaults when there is no file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'desk-settings-'));
     expect(await loadDesktopSettings(join(dir, 'none.json'))).toEqual({ settings: DEFAULT_DESKTOP_SETTINGS, problem: null });
-    expect(DEFAULT_DESKTOP_SETTINGS).toEqual({ deadlineAlertHours: 4, marketplaceUrl: null, updateFeedUrl: null });
+    expect(DEFAULT_DESKTOP_SETTINGS).toEqual({ marketplaceUrl: null, updateFeedUrl: null });
   });
 
   it('reads a valid file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'desk-settings-'));
     const file = join(dir, 'desktop-settings.json');
-    await writeFile(file, JSON.stringify({ deadlineAlertHours: 2, marketplaceUrl: 'https://api.market.example/', updateFeedUrl: 'http://127.0.0.1:8080/updates/' }));
-    expect((await loadDesktopSettings(file)).settings).toEqual({ deadlineAlertHours: 2, marketplaceUrl: 'https://api.market.example/', updateFeedUrl: 'http://127.0.0.1:8080/updates/' });
+    await writeFile(file, JSON.stringify({ marketplaceUrl: 'https://api.market.example/', updateFeedUrl: 'http://127.0.0.1:8080/updates/' }));
+    expect(await loadDesktopSettings(file)).toEqual({ settings: { marketplaceUrl: 'https://api.market.example/', updateFeedUrl: 'http://127.0.0.1:8080/updates/' }, problem: null });
+  });
+
+  it('still reads an older file that has deadlineAlertHours (now a seller setting): the key is ignored, the rest used', () => {
+    const read = parseDesktopSettings(JSON.stringify({ deadlineAlertHours: 2, marketplaceUrl: 'https://api.market.example/' }));
+    expect(read.problem).toBeNull();
+    expect(read.settings.marketplaceUrl).toBe('https://api.market.example/');
+  });
+
+  it('saves the marketplace choice atomically, keeping the other settings and dropping the old deadline key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'desk-settings-'));
+    const file = join(dir, 'desktop-settings.json');
+    await writeFile(file, JSON.stringify({ deadlineAlertHours: 2, updateFeedUrl: 'https://updates.example/' }));
+    await saveDesktopSettings(file, { marketplaceUrl: 'https://api.market.example/' });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ marketplaceUrl: 'https://api.market.example/', updateFeedUrl: 'https://updates.example/' });
+    expect(await readdir(dir)).toEqual(['desktop-settings.json']);
+    await saveDesktopSettings(file, { marketplaceUrl: null });
+    expect((await loadDesktopSettings(file)).settings).toEqual({ marketplaceUrl: null, updateFeedUrl: 'https://updates.example/' });
+  });
+
+  it('refuses to save over an invalid file (it would lose what the file says) and leaves it as it was', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'desk-settings-'));
+    const file = join(dir, 'desktop-settings.json');
+    await writeFile(file, '{"updateFeedUrl": "ftp://nope"}');
+    await expect(saveDesktopSettings(file, { marketplaceUrl: null })).rejects.toMatchObject({ code: 'settings_file_invalid', message: expect.stringMatching(/updateFeedUrl.*fix or remove the file/) as unknown });
+    expect(await readFile(file, 'utf8')).toBe('{"updateFeedUrl": "ftp://nope"}');
   });
 
   it.each([
-    ['{"deadlineAlertHours": -1}', 'deadlineAlertHours'],
     ['{"marketplaceUrl": "http://api.market.example/"}', 'https'],
     ['{"updateFeedUrl": "https://user:pw@updates.example/"}', 'user name or password'],
     ['{"surprise": true}', 'surprise'],

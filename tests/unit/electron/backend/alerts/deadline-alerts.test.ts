@@ -204,4 +204,40 @@ describe('watching deadlines', () => {
     expect(source.calls).toBe(0);
     expect(clock.pending()).toBe(0);
   });
+
+  it('follows the seller changing the threshold: on at once, wider, then off (no timer left)', async () => {
+    const clock = manualClock(NOW);
+    const source = pages([row('r1', HOUR), row('r2', 6 * HOUR)], 10);
+    const alerts: string[][] = [];
+    let announced: () => void = () => {};
+    const watch = watchDeadlines({
+      listPage: (cursor, limit) => source.listPage(cursor, limit),
+      clock,
+      thresholdHours: 0,
+      notify: (alert) => {
+        alerts.push(alert.requestIds);
+        announced();
+      },
+      log: silentLogger,
+    });
+    expect(clock.pending()).toBe(0);
+    let next = new Promise<void>((resolve) => (announced = resolve));
+    watch.setThresholdHours(4);
+    await next;
+    expect(alerts).toEqual([['r1']]);
+    expect(clock.pending()).toBe(1);
+    // Wider: r2 enters the window, and is announced once the minimum interval allows.
+    clock.advance(61_000);
+    next = new Promise<void>((resolve) => (announced = resolve));
+    watch.setThresholdHours(8);
+    await next;
+    expect(alerts).toEqual([['r1'], ['r2']]);
+    watch.setThresholdHours(0);
+    expect(clock.pending()).toBe(0);
+    const calls = source.calls;
+    watch.nudge();
+    await watch.check();
+    expect(source.calls).toBe(calls);
+    watch.stop();
+  });
 });

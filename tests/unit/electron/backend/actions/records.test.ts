@@ -1,0 +1,102 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBackend, type Backend } from '../../../../../electron/backend';
+import { buyerHistory } from '../../../../../electron/backend/actions/records';
+import type { CachedRequest } from '../../../../../electron/backend/cache/records';
+import { silentLogger } from '../../../../../electron/backend/log';
+import { createManualClock, type ManualClock } from '../../../../../electron/simulator/clock';
+import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
+import { toInstant } from '../../../../../shared/domain/time';
+import { allowedActions } from '../../../../../shared/rules/actions';
+import { DEFAULT_POLICY } from '../../../../../shared/rules/policy';
+import { recommend } from '../../../../../shared/rules/recommend';
+import { isTerminal } from '../../../../../shared/rules/states';
+import { toRemoteRequest } from '../../../../../electron/backend/cache/records';
+
+let simulator: Simulator;
+let backend: Backend;
+let clock: ManualClock;
+const START = Date.UTC(2026, 10, 26, 9);
+
+beforeEach(async () => {
+  simulator = await createSimulator({ seed: 8, orders: 600, buyers: { active: false }, startMs: START });
+  clock = createManualClock(START);
+  backend = createBackend({
+    dataDir: await mkdtemp(join(tmpdir(), 'desk-detail-')),
+    marketplace: { baseUrl: simulator.url, token: simulator.token },
+    clock,
+    log: silentLogger,
+    syncIntervalMs: 24 * 3_600_000,
+  });
+  await backend.start();
+  await backend.handle('sync.now', { full: false });
+});
+
+afterEach(async () => {
+  await backend.close();
+  await simulator.close();
+});
+
+async function find(predicate: (row: CachedRequest) => boolean): Promise<CachedRequest> {
+  const row = (await backend.db.requests.toArray()).find(predicate);
+  if (row === undefined) throw new Error('no request in the demo data fits this test');
+  return row;
+}
+
+describe('requests.get: the rules panel', () => {
+  it('evaluates the actions and the recommendation with the backend clock, the store policy and the buyer history', async () => {
+    const policy = { ...DEFAULT_POLICY, repeatCanceller: { minRequests: 2, windowDays: 365 } };
+    await backend.handle('settings.update', { policy });
+    clock.advance(3_600_000);
+    // A buyer with more than one request, so the history matters.
+    const rows = await backend.db.requests.toArray();
+    const orders = new Map((await backend.db.orders.toArray()).map((order) => [order.id, order]));
+    const byBuyer = new Map<string, CachedRequest[]>();
+    for (const row of rows) {
+      const buyer = orders.get(row.orderId)?.buyer.id;
+      if (buyer !== undefined) byBuyer.set(buyer, [...(byBuyer.get(buyer) ?? []), row]);
+    }
+    const repeat = [...byBuyer.values()].find((list) => list.length > 1 && list.some((row) => !isTerminal(row.state)));
+    const target = repeat?.find((row) => !isTerminal(row.state));
+    if (repeat === undefined || target === undefined) throw new Error('no repeat buyer in the demo data');
+    const order = orders.get(target.orderId);
+    if (order === undefined) throw new Error('no order');
+
+    const history = await buyerHistory(backend.db, order, target.id);
+    expect(history.map((entry) => entry.id).sort()).toEqual(repeat.filter((row) => row.id !== target.id).map((row) => row.id).sort());
+
+    const detail = await backend.handle('requests.get', { requestId: target.id });
+    const now = START + 3_600_000;
+    expect(detail.rules).toEqual({
+      available: true,
+      evaluatedAt: toInstant(now),
+      actions: allowedActions(order, toRemoteRequest(target), policy, now),
+      recommendation: recommend(order, toRemoteRequest(target), history, policy, now),
+    });
+    if (detail.rules.available) expect(detail.rules.recommendation.signals).toContain('repeat_canceller');
+  });
+
+  it('is unavailable, with the reason, while a decision is pending, for a final request, and without the order', async () => {
+    const open = await find((row) => row.kind === 'cancel' && row.state === 'requested' && row.phase === 'before_shipment');
+    await backend.handle('decisions.decide', { requestIds: [open.id], action: { type: 'accept' } });
+    expect((await backend.handle('requests.get', { requestId: open.id })).rules).toEqual({
+      available: false,
+      code: 'decision_pending',
+      message: 'Your decision (accepted) is waiting to be sent; undo it first to decide differently.',
+    });
+    // Once the undo window closed and it is on its way, the sentence says so.
+    const entry = (await backend.db.outbox.where('requestId').equals(open.id).toArray())[0];
+    if (entry === undefined) throw new Error('no outbox entry');
+    await backend.db.outbox.put({ ...entry, status: 'sending' });
+    expect((await backend.handle('requests.get', { requestId: open.id })).rules).toMatchObject({ available: false, code: 'decision_pending', message: expect.stringContaining('being sent') as unknown });
+
+    const final = await find((row) => isTerminal(row.state) && row.local === null);
+    expect((await backend.handle('requests.get', { requestId: final.id })).rules).toMatchObject({ available: false, code: 'request_final' });
+
+    const other = await find((row) => row.local === null && !isTerminal(row.state) && row.id !== open.id);
+    await backend.db.orders.delete(other.orderId);
+    expect((await backend.handle('requests.get', { requestId: other.id })).rules).toMatchObject({ available: false, code: 'order_missing', message: expect.stringContaining(other.orderId) as unknown });
+  });
+});
