@@ -101,11 +101,11 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 const RequestIdSchema = z.string().min(1).max(64);
 
-export const DecideInputSchema = z
-  .object({
 /** A batch holds at most this many requests (decide, plan, select all). */
 export const MAX_BATCH = 5_000;
 
+export const DecideInputSchema = z
+  .object({
     requestIds: z.array(RequestIdSchema).min(1).max(MAX_BATCH),
     action: BulkActionSchema,
   })
@@ -130,8 +130,6 @@ export const DecisionResultSchema = z.object({
 });
 export type DecisionResult = z.infer<typeof DecisionResultSchema>;
 
-export const UndoResultSchema = z.object({ batchId: z.string(), undone: z.number().int() });
-export type UndoResult = z.infer<typeof UndoResultSchema>;
 /** What `decisions.decide` would do with the same input, without writing anything (the bulk plan). */
 export const DecisionPlanSchema = z.object({
   willDo: z.number().int(),
@@ -158,6 +156,8 @@ export const QueueIdsSchema = z.object({
 });
 export type QueueIds = z.infer<typeof QueueIdsSchema>;
 
+export const UndoResultSchema = z.object({ batchId: z.string(), undone: z.number().int() });
+export type UndoResult = z.infer<typeof UndoResultSchema>;
 
 export const OutboxSummarySchema = z.object({
   /** Waiting for the undo window, being sent, or waiting to retry. */
@@ -207,8 +207,6 @@ export const RequestDetailSchema = z.object({
   notes: z.array(z.object({ at: z.string(), text: z.string() })),
   audit: z.array(AuditEntrySchema),
   assignee: z.string().nullable(),
-});
-export type RequestDetail = z.infer<typeof RequestDetailSchema>;
   /**
    * The rules panel, evaluated by the backend with its clock and the store policy: each action
    * allowed or blocked with the sentence why, the refund quote (on accept), the recommendation.
@@ -223,9 +221,9 @@ export type RequestDetail = z.infer<typeof RequestDetailSchema>;
     }),
     z.object({ available: z.literal(false), code: z.string(), message: z.string() }),
   ]),
+});
+export type RequestDetail = z.infer<typeof RequestDetailSchema>;
 
-export const CHANNELS = {
-  'app.info': { input: NoInput, output: AppInfoSchema },
 // --- The marketplace connection (settings; the shell keeps the token, design.md §10) ---
 
 /** The authority of an http(s) URL (`user:pass@host:port`), read without the DOM's URL (shared/ has no DOM). */
@@ -273,6 +271,8 @@ export const ConnectionUpdateSchema = z.discriminatedUnion('kind', [
 ]);
 export type ConnectionUpdate = z.infer<typeof ConnectionUpdateSchema>;
 
+export const CHANNELS = {
+  'app.info': { input: NoInput, output: AppInfoSchema },
   'queue.list': { input: QueueListInputSchema, output: QueuePageSchema },
   'queue.counts': { input: NoInput, output: ViewCountsSchema },
   'sync.status': { input: NoInput, output: SyncStatusSchema },
@@ -282,10 +282,10 @@ export type ConnectionUpdate = z.infer<typeof ConnectionUpdateSchema>;
   },
   'requests.get': { input: z.object({ requestId: RequestIdSchema }).strict(), output: RequestDetailSchema },
   'decisions.decide': { input: DecideInputSchema, output: DecisionResultSchema },
-  'decisions.undo': { input: z.object({ batchId: z.string().min(1).max(64) }).strict(), output: UndoResultSchema },
-  'notes.add': {
   'decisions.plan': { input: DecideInputSchema, output: DecisionPlanSchema },
   'queue.ids': { input: QueueIdsInputSchema, output: QueueIdsSchema },
+  'decisions.undo': { input: z.object({ batchId: z.string().min(1).max(64) }).strict(), output: UndoResultSchema },
+  'notes.add': {
     input: z.object({ requestId: RequestIdSchema, text: z.string().trim().min(1, 'write something').max(5_000) }).strict(),
     output: z.object({ at: z.string(), text: z.string() }),
   },
@@ -308,10 +308,10 @@ export type ConnectionUpdate = z.infer<typeof ConnectionUpdateSchema>;
   },
   'settings.get': { input: NoInput, output: SettingsSchema },
   'settings.update': { input: SettingsPatchSchema, output: SettingsSchema },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
-
   'connection.get': { input: NoInput, output: ConnectionSchema },
   'connection.update': { input: ConnectionUpdateSchema, output: ConnectionSchema },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
 export type ChannelName = keyof typeof CHANNELS;
 /** What a caller may pass (defaults optional). */
 export type ChannelInput<C extends ChannelName> = z.input<(typeof CHANNELS)[C]['input']>;
