@@ -30,6 +30,8 @@ export const QueueListInputSchema = z
     sort: QueueSortSchema.default('time_left'),
     limit: z.number().int().min(1).max(200).default(50),
     cursor: z.string().max(500).nullable().default(null),
+    /** Start at this position of the view instead of after a cursor (a virtual list jumping ahead). */
+    offset: z.number().int().min(0).max(10_000_000).optional(),
     /** Order id, buyer name or SKU (prefix of a word, case-insensitive); within the view. */
     search: z.string().trim().max(100).default(''),
   })

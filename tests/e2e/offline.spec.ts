@@ -18,7 +18,7 @@ test('with the marketplace down and no cache, the app opens and says it is retry
   const host = await startHost(['--marketplace-url', `http://127.0.0.1:${await closedPort()}`, '--marketplace-token', 'x']);
   try {
     await page.goto(host.url);
-    await expect(page.locator('[data-sync-state="unreachable"]')).toContainText('Marketplace unreachable');
+    await expect(page.locator('[data-sync-state="unreachable"]')).toContainText('Offline: marketplace unreachable');
     await expect(page.locator('[data-sync-state="unreachable"]')).toContainText('retrying');
     await expect(page.getByText('Nothing here')).toBeVisible();
     checkErrors();
@@ -35,8 +35,8 @@ test('with the marketplace down after a sync, the app opens on the cache', async
   try {
     await page.goto(first.url);
     await expect(page.locator('[data-sync-state="idle"]')).toBeVisible();
-    await expect(page.locator('tr.queue-row').first()).toBeVisible();
-    cachedRows = await page.locator('tr.queue-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-request-id') ?? ''));
+    await expect(page.locator('.queue-body .queue-row[data-request-id]').first()).toBeVisible();
+    cachedRows = await page.locator('.queue-body .queue-row[data-request-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-request-id') ?? ''));
     // Leave before the host stops, so the page does not log a lost connection.
     await page.goto('about:blank');
   } finally {
@@ -49,7 +49,7 @@ test('with the marketplace down after a sync, the app opens on the cache', async
   try {
     await page.goto(second.url);
     await expect(page.locator('[data-sync-state="unreachable"]')).toBeVisible();
-    const rows = page.locator('tr.queue-row');
+    const rows = page.locator('.queue-body .queue-row[data-request-id]');
     await expect(rows).toHaveCount(cachedRows.length);
     expect(await rows.evaluateAll((list) => list.map((row) => row.getAttribute('data-request-id') ?? ''))).toEqual(cachedRows);
     checkErrors();

@@ -34,9 +34,11 @@ test('the queue shows the open requests exactly as the demo marketplace serves t
   expect(open.length).toBeGreaterThan(10);
   expect(open.length).toBeLessThanOrEqual(200);
 
+  // The queue is a virtual list: a window tall enough shows every row at once.
+  await page.setViewportSize({ width: 1280, height: open.length * 36 + 400 });
   await page.goto(host.url);
   await expect(page.locator('[data-sync-state="idle"]')).toBeVisible();
-  const rows = page.locator('tr.queue-row');
+  const rows = page.locator('.queue-body .queue-row[data-request-id]');
   await expect(rows).toHaveCount(open.length);
   await expect(page.locator('[data-count="needs_reply"]')).toHaveText(String(open.length));
   // The token is read once and kept out of the address bar.
@@ -72,8 +74,14 @@ test('views switch and show their own requests', async ({ page }) => {
   const requests = await fetchAllFromMarketplace<CancelRequest>(simulator, 'requests');
   await page.goto(host.url);
   await page.locator('[data-view="all"]').click();
-  await expect(page.locator('.queue-title')).toContainText('All');
-  await expect(page.locator('tr.queue-row')).toHaveCount(Math.min(200, requests.length));
+  await expect(page.locator('.queue-heading')).toContainText('All');
   await expect(page.locator('[data-count="all"]')).toHaveText(String(requests.length));
+  await expect(page.getByTestId('queue-total')).toHaveText(` · ${requests.length}`);
+  // Only what the window shows is in the page; the first row is the most urgent of all.
+  const rendered = await page.locator('.queue-body .queue-row[data-request-id]').count();
+  expect(rendered).toBeGreaterThan(10);
+  expect(rendered).toBeLessThan(requests.length);
+  const first = [...requests].sort(byTimeLeft)[0];
+  await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', first?.id ?? '');
   checkErrors();
 });

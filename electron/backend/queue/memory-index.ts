@@ -102,6 +102,13 @@ export class QueueIndex {
     return list.slice(start, start + limit).map((entry) => entry.id);
   }
 
+  /** Ids of up to `limit` requests from position `start` of the view's order. */
+  slice(view: StateViewId | 'all', field: SortField, start: number, limit: number): string[] {
+    return this.list(view, field)
+      .slice(start, start + limit)
+      .map((entry) => entry.id);
+  }
+
   private insert(list: Entry[], entry: Entry, field: SortField): void {
     list.splice(lowerBound(list, field, entry[field], entry.id, true), 0, entry);
   }

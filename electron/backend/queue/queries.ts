@@ -68,7 +68,7 @@ export async function listQueue(db: CacheDb, counter: ViewCounter, index: QueueI
   if (input.search !== '') return searchQueue(db, input);
   const { field } = SORTS[sort];
   const after = input.cursor === null ? null : decodeCursor(input.cursor, KeyCursorSchema);
-  const ids = index.page(view, field, after, limit);
+  const ids = after === null && typeof input.offset === 'number' ? index.slice(view, field, input.offset, limit) : index.page(view, field, after, limit);
   const requests = (await db.requests.bulkGet(ids)).filter((row) => row !== undefined);
   const last = requests.at(-1);
   return {
@@ -104,7 +104,7 @@ async function searchQueue(db: CacheDb, input: ChannelParsedInput<'queue.list'>)
 function pageInMemory(rows: CachedRequest[], input: ChannelParsedInput<'queue.list'>, total: number, truncated: boolean): QueuePage {
   const { field } = SORTS[input.sort];
   rows.sort((a, b) => compareBy(a, b, field));
-  const offset = input.cursor === null ? 0 : decodeCursor(input.cursor, OffsetCursorSchema).offset;
+  const offset = input.cursor === null ? (typeof input.offset === 'number' ? input.offset : 0) : decodeCursor(input.cursor, OffsetCursorSchema).offset;
   const page = rows.slice(offset, offset + input.limit);
   const nextOffset = offset + page.length;
   return {

@@ -1,49 +1,137 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { ViewId } from '../../../shared/domain/views';
-import type { QueueRow, ViewCounts } from '../../../shared/ipc/contract';
+import type { QueueRow, QueueSort, ViewCounts } from '../../../shared/ipc/contract';
 import { getDesk, unwrap } from '../api/desk';
 
-const PAGE_SIZE = 200;
+/** Rows are fetched by pages of this size from any position (a virtual list jumps around). */
+export const PAGE_SIZE = 100;
 
-/** The queue as the screen shows it: one view, its rows, and the counts of every view. */
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The queue as the screen shows it: one view in one sort (and search), read as sparse pages so
+ * the virtual list can show any stretch of 100k rows, the focused row, and every view's count.
+ */
 export const useQueueStore = defineStore('queue', () => {
   const view = ref<ViewId>('needs_reply');
-  const rows = ref<QueueRow[]>([]);
+  const sort = ref<QueueSort>('time_left');
+  const search = ref('');
   const total = ref(0);
-  const nextCursor = ref<string | null>(null);
+  const truncated = ref(false);
   const counts = ref<ViewCounts | null>(null);
-  const loading = ref(false);
+  /** The first answer for this view has not come yet. */
+  const loading = ref(true);
   const error = ref<string | null>(null);
+  /** Position of the focused row in the view. */
+  const focusIndex = ref(0);
+  /** page number -> rows; replaced wholesale (shallow) so the list repaints once per page. */
+  const pages = shallowRef(new Map<number, QueueRow[]>());
+  const inFlight = new Map<number, Promise<void>>();
+  /** Pages the screen shows now, refetched when the queue changes. */
+  let visible: { first: number; last: number } = { first: 0, last: 0 };
   let generation = 0;
 
-  async function load(): Promise<void> {
-    const mine = ++generation;
-    loading.value = true;
-    try {
-      const page = unwrap(await getDesk().listQueue({ view: view.value, limit: PAGE_SIZE }));
-      if (mine !== generation) return;
-      rows.value = page.rows;
-      total.value = page.total;
-      nextCursor.value = page.nextCursor;
-      error.value = null;
-    } catch (caught) {
-      if (mine === generation) error.value = caught instanceof Error ? caught.message : String(caught);
-    } finally {
-      if (mine === generation) loading.value = false;
-    }
+  const rowAt = (index: number): QueueRow | undefined => pages.value.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  const focused = computed<QueueRow | null>(() => rowAt(focusIndex.value) ?? null);
+
+  async function fetchPage(page: number, mine: number): Promise<void> {
+    const answer = unwrap(
+      await getDesk().listQueue({ view: view.value, sort: sort.value, search: search.value, limit: PAGE_SIZE, offset: page * PAGE_SIZE }),
+    );
+    if (mine !== generation) return;
+    const next = new Map(pages.value);
+    next.set(page, answer.rows);
+    pages.value = next;
+    total.value = answer.total;
+    truncated.value = answer.truncated;
+    if (focusIndex.value >= answer.total) focusIndex.value = Math.max(0, answer.total - 1);
   }
 
-  /** Appends the next page of the current view. */
-  async function loadMore(): Promise<void> {
-    const cursor = nextCursor.value;
-    if (cursor === null) return;
+  function loadPage(page: number, force = false): Promise<void> {
+    const running = inFlight.get(page);
+    if (running !== undefined && !force) return running;
+    if (!force && pages.value.has(page)) return Promise.resolve();
     const mine = generation;
-    const page = unwrap(await getDesk().listQueue({ view: view.value, limit: PAGE_SIZE, cursor }));
-    if (mine !== generation) return;
-    rows.value = [...rows.value, ...page.rows];
-    total.value = page.total;
-    nextCursor.value = page.nextCursor;
+    const work = fetchPage(page, mine)
+      .then(() => {
+        if (mine === generation) error.value = null;
+      })
+      .catch((caught: unknown) => {
+        if (mine === generation) error.value = message(caught);
+      })
+      .finally(() => {
+        if (inFlight.get(page) === work) inFlight.delete(page);
+        if (mine === generation) loading.value = false;
+      });
+    inFlight.set(page, work);
+    return work;
+  }
+
+  /** The screen shows rows first..last: make sure their pages are here (and one page beyond). */
+  function ensureRange(first: number, last: number): Promise<void> {
+    const firstPage = Math.floor(Math.max(0, first) / PAGE_SIZE);
+    const lastPage = Math.floor(Math.max(0, last) / PAGE_SIZE);
+    visible = { first: firstPage, last: lastPage };
+    const loads: Array<Promise<void>> = [];
+    for (let page = firstPage; page <= lastPage + 1; page += 1) {
+      if (page > firstPage && page * PAGE_SIZE >= total.value && !loading.value) break;
+      loads.push(loadPage(page));
+    }
+    return Promise.all(loads).then(() => undefined);
+  }
+
+  /** Starts over: the view, sort or search changed. */
+  function reset(): Promise<void> {
+    generation += 1;
+    inFlight.clear();
+    pages.value = new Map();
+    focusIndex.value = 0;
+    loading.value = true;
+    return ensureRange(0, PAGE_SIZE - 1);
+  }
+
+  /**
+   * The queue changed under us (a sync, a decision): drop every page and refetch what is on
+   * screen, keeping the focus where it is (a decided request leaves the view and the next one
+   * slides up under the focus, as in a mail client).
+   */
+  function refresh(): Promise<void> {
+    generation += 1;
+    inFlight.clear();
+    const mine = generation;
+    const keep = visible;
+    const fresh = new Map<number, QueueRow[]>();
+    const loads: Array<Promise<void>> = [];
+    for (let page = keep.first; page <= keep.last + 1; page += 1) {
+      loads.push(
+        getDesk()
+          .listQueue({ view: view.value, sort: sort.value, search: search.value, limit: PAGE_SIZE, offset: page * PAGE_SIZE })
+          .then((result) => {
+            const answer = unwrap(result);
+            if (mine !== generation) return;
+            fresh.set(page, answer.rows);
+            total.value = answer.total;
+            truncated.value = answer.truncated;
+          }),
+      );
+    }
+    return Promise.all(loads)
+      .then(() => {
+        if (mine !== generation) return;
+        pages.value = fresh;
+        error.value = null;
+        // A refresh can overtake the first load after a reset: it answers for it.
+        loading.value = false;
+        if (focusIndex.value >= total.value) focusIndex.value = Math.max(0, total.value - 1);
+      })
+      .catch((caught: unknown) => {
+        if (mine !== generation) return;
+        error.value = message(caught);
+        loading.value = false;
+      });
   }
 
   async function loadCounts(): Promise<void> {
@@ -52,17 +140,67 @@ export const useQueueStore = defineStore('queue', () => {
 
   function show(next: ViewId): Promise<void> {
     view.value = next;
-    rows.value = [];
-    return load();
+    return reset();
+  }
+
+  function setSort(next: QueueSort): Promise<void> {
+    sort.value = next;
+    return reset();
+  }
+
+  function setSearch(next: string): Promise<void> {
+    // The same search again (Enter after the search already ran) keeps the rows and the focus.
+    if (next.trim() === search.value) return Promise.resolve();
+    search.value = next.trim();
+    return reset();
+  }
+
+  function moveFocus(delta: number): void {
+    if (total.value === 0) return;
+    focusIndex.value = Math.min(total.value - 1, Math.max(0, focusIndex.value + delta));
+  }
+
+  function focusAt(index: number): void {
+    if (total.value === 0) return;
+    focusIndex.value = Math.min(total.value - 1, Math.max(0, index));
   }
 
   /** Keeps rows and counts live; returns the unsubscribe function. */
   function follow(): () => void {
     return getDesk().onQueueChanged((payload) => {
       counts.value = payload.counts;
-      void load();
+      void refresh();
     });
   }
 
-  return { view, rows, total, nextCursor, counts, loading, error, load, loadMore, loadCounts, show, follow };
+  /** For the list to repaint after rows changed in place. */
+  function touch(): void {
+    triggerRef(pages);
+  }
+
+  return {
+    view,
+    sort,
+    search,
+    total,
+    truncated,
+    counts,
+    loading,
+    error,
+    focusIndex,
+    focused,
+    pages,
+    rowAt,
+    ensureRange,
+    reset,
+    refresh,
+    loadCounts,
+    show,
+    setSort,
+    setSearch,
+    moveFocus,
+    focusAt,
+    follow,
+    touch,
+  };
 });

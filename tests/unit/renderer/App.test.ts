@@ -1,6 +1,6 @@
-import { flushPromises, mount } from '@vue/test-utils';
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueueRow, ViewCounts } from '../../../shared/ipc/contract';
 import { formatMoney } from '../../../shared/money';
 import { setDesk } from '../../../renderer/src/api/desk';
@@ -28,9 +28,51 @@ function row(overrides: Partial<QueueRow>): QueueRow {
   };
 }
 
+// happy-dom lays nothing out: give elements a size so the virtual list has a viewport (600 px: 16 rows).
+const sizes = { clientHeight: 600, clientWidth: 900, offsetHeight: 600, offsetWidth: 900 };
+const saved = new Map<string, PropertyDescriptor | undefined>();
+beforeAll(() => {
+  for (const [name, value] of Object.entries(sizes)) {
+    saved.set(name, Object.getOwnPropertyDescriptor(HTMLElement.prototype, name));
+    Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+  }
+});
+afterAll(() => {
+  for (const [name, descriptor] of saved) if (descriptor !== undefined) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+});
+
 beforeEach(() => {
   setActivePinia(createPinia());
 });
+// Each App installs the window's keydown listener: unmount it so the next test's App is alone.
+enableAutoUnmount(afterEach);
+
+const idle = { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null, progress: null, quarantined: 0 } as const;
+
+function manyRows(count: number): QueueRow[] {
+  return Array.from({ length: count }, (_, index) => row({ requestId: `r-${index}`, orderId: `o-${String(index).padStart(4, '0')}` }));
+}
+
+/** A fake queue.list that serves `rows` by offset, as the backend does. */
+function pagedDesk(rows: QueueRow[], more: Parameters<typeof createFakeDesk>[0]['more'] = {}) {
+  return createFakeDesk({
+    page: { rows: [], nextCursor: null, total: 0, truncated: false },
+    counts: { ...counts, needs_reply: rows.length, all: rows.length },
+    status: idle,
+    more: {
+      'queue.list': (input: { offset?: number; limit: number }) => {
+        const offset = input.offset ?? 0;
+        return { rows: rows.slice(offset, offset + input.limit), nextCursor: null, total: rows.length, truncated: false };
+      },
+      ...more,
+    },
+  });
+}
+
+function key(key: string, init: KeyboardEventInit = {}): void {
+  const target = document.activeElement ?? document.body;
+  target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
+}
 
 describe('the queue screen', () => {
   it('shows each row with money from minor units, and buyer text as text', async () => {
@@ -44,17 +86,17 @@ describe('the queue screen', () => {
       status: { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null, progress: null, quarantined: 0 },
     });
     setDesk(desk.api);
-    const wrapper = mount(App);
+    const wrapper = mount(App, { attachTo: document.body });
     await flushPromises();
 
-    const rendered = wrapper.findAll('tr.queue-row');
+    const rendered = wrapper.findAll('.queue-body .queue-row');
     expect(rendered).toHaveLength(2);
     expect(rendered[0]?.find('.amount').text()).toBe(formatMoney({ amountMinor: 1999, currency: 'EUR' }, navigator.language));
     expect(rendered[1]?.find('.amount').text()).toContain('1,234.567');
     expect(rendered[1]?.find('.buyer').text()).toBe('<img src=x onerror=alert(1)>');
     expect(wrapper.find('img').exists()).toBe(false);
     expect(wrapper.find('[data-count="needs_reply"]').text()).toBe('2');
-    expect(desk.calls[0]).toMatchObject({ channel: 'queue.list', input: { view: 'needs_reply' } });
+    expect(desk.calls.find((call) => call.channel === 'queue.list')).toMatchObject({ input: { view: 'needs_reply', offset: 0 } });
   });
 
   it('says when the marketplace is unreachable, and follows status events', async () => {
@@ -70,7 +112,7 @@ describe('the queue screen', () => {
     desk.emit('sync.status', { state: 'unreachable', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: 'down', progress: null, quarantined: 0 });
     await flushPromises();
     expect(wrapper.find('.status-bar').attributes('data-sync-state')).toBe('unreachable');
-    expect(wrapper.find('.status-bar').text()).toContain('Marketplace unreachable');
+    expect(wrapper.find('.status-bar').text()).toContain('Offline: marketplace unreachable');
     expect(wrapper.text()).toContain('Nothing here');
   });
 
@@ -86,6 +128,82 @@ describe('the queue screen', () => {
     await wrapper.find('[data-view="done"]').trigger('click');
     await flushPromises();
     expect(desk.calls.filter((call) => call.channel === 'queue.list').at(-1)).toMatchObject({ input: { view: 'done' } });
-    expect(wrapper.find('.queue-title').text()).toContain('Done');
+    expect(wrapper.find('.queue-heading').text()).toContain('Done');
+  });
+});
+
+describe('the keyboard on the virtual queue', () => {
+  it('renders only the rows on screen out of thousands, and j/k move the focus, scrolling to keep it visible', async () => {
+    const desk = pagedDesk(manyRows(5_000));
+    setDesk(desk.api);
+    const wrapper = mount(App, { attachTo: document.body });
+    await flushPromises();
+    const scroller = wrapper.get('[data-testid="queue-scroll"]');
+    expect(wrapper.findAll('.queue-body .queue-row').length).toBeLessThan(60);
+    expect(wrapper.get('[data-focused="true"]').attributes('data-request-id')).toBe('r-0');
+    expect(document.activeElement).toBe(scroller.element);
+    expect(scroller.attributes('aria-activedescendant')).toBe('queue-row-r-0');
+
+    // happy-dom has no layout, so it cannot scroll: record where the list asks to scroll to, and do it.
+    const element = scroller.element as HTMLElement;
+    let scrollTop = 0;
+    Object.defineProperty(element, 'scrollTop', { configurable: true, get: () => scrollTop });
+    Object.defineProperty(element, 'scrollHeight', { configurable: true, get: () => 5_001 * 36 });
+    const scrollTo = vi.spyOn(element, 'scrollTo').mockImplementation((options?: ScrollToOptions | number) => {
+      if (typeof options === 'object') scrollTop = options.top ?? scrollTop;
+      element.dispatchEvent(new Event('scroll'));
+    });
+    for (let step = 0; step < 30; step += 1) key('j');
+    await flushPromises();
+    // Row 30 ends at 31 rows × 36 px; a 600 px viewport must start at least there minus 600.
+    await vi.waitFor(() => expect(scrollTop).toBeGreaterThanOrEqual(31 * 36 - 600));
+    expect(scrollTop).toBeLessThanOrEqual(30 * 36);
+    expect(scrollTo).toHaveBeenCalled();
+    await flushPromises();
+    expect(wrapper.get('[data-focused="true"]').attributes('data-request-id')).toBe('r-30');
+    expect(scroller.attributes('aria-activedescendant')).toBe('queue-row-r-30');
+    key('k');
+    key('ArrowUp');
+    await flushPromises();
+    expect(wrapper.get('[data-focused="true"]').attributes('data-request-id')).toBe('r-28');
+    // Only the pages on screen were asked for.
+    expect(desk.calls.filter((call) => call.channel === 'queue.list').length).toBeLessThan(6);
+  });
+
+  it('x selects, Shift+J extends, Esc clears; keys typed in the search field stay there', async () => {
+    setDesk(pagedDesk(manyRows(50)).api);
+    const wrapper = mount(App, { attachTo: document.body });
+    await flushPromises();
+    key('x');
+    key('J', { shiftKey: true });
+    await flushPromises();
+    expect(wrapper.findAll('.queue-row[aria-selected="true"]').map((element) => element.attributes('data-request-id'))).toEqual(['r-0', 'r-1']);
+    expect(wrapper.get('[data-testid="selection-summary"]').text()).toContain('2 selected');
+    key('Escape');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="selection-summary"]').exists()).toBe(false);
+
+    key('/');
+    await flushPromises();
+    const search = wrapper.get('#queue-search');
+    expect(document.activeElement).toBe(search.element);
+    key('x');
+    key('j');
+    await flushPromises();
+    // Shift+J had moved the focus to r-1; typing in the field moved nothing.
+    expect(wrapper.get('[data-focused="true"]').attributes('data-request-id')).toBe('r-1');
+    expect(wrapper.findAll('.queue-row[aria-selected="true"]')).toHaveLength(0);
+  });
+
+  it('g then d goes to Done', async () => {
+    const desk = pagedDesk(manyRows(3));
+    setDesk(desk.api);
+    const wrapper = mount(App, { attachTo: document.body });
+    await flushPromises();
+    key('g');
+    key('d');
+    await flushPromises();
+    expect(wrapper.get('.queue-heading').text()).toContain('Done');
+    expect(desk.calls.filter((call) => call.channel === 'queue.list').at(-1)).toMatchObject({ input: { view: 'done' } });
   });
 });

@@ -13,6 +13,8 @@ export function createFakeDesk(answers: {
   page: QueuePage;
   counts: ViewCounts;
   status: SyncStatus;
+  /** Answers for other channels, or functions of the input. */
+  more?: Partial<Record<ChannelName, unknown>>;
 }): FakeDesk {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const calls: FakeDesk['calls'] = [];
@@ -22,11 +24,17 @@ export function createFakeDesk(answers: {
     'sync.status': answers.status,
     'sync.now': answers.status,
     'app.info': { version: 'test', dataDir: '/tmp/x', marketplaceUrl: answers.status.marketplaceUrl },
+    'outbox.summary': { pending: 0, failed: [], conflicts: 0, refundsPending: [], refundsFailed: [] },
+    ...answers.more,
   };
   const api = createDeskApi({
     invoke(channel, input) {
       calls.push({ channel, input });
-      return Promise.resolve<Result<unknown>>({ ok: true, value: values[channel] });
+      const value = values[channel];
+      if (value === undefined) {
+        return Promise.resolve<Result<unknown>>({ ok: false, error: { code: 'not_faked', message: `The fake desk has no answer for ${channel}.` } });
+      }
+      return Promise.resolve<Result<unknown>>({ ok: true, value: typeof value === 'function' ? (value as (input: unknown) => unknown)(input) : value });
     },
     subscribe(event, listener) {
       const set = listeners.get(event) ?? new Set();

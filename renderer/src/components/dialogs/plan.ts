@@ -6,7 +6,7 @@ export const SKIPPED_IDS_SHOWN = 50;
 
 export interface SkippedGroup {
   readonly code: string;
-  /** The sentence of the first request skipped for this reason. */
+  /** Why, as the rules said it (each distinct sentence is its own group: one code can carry several). */
   readonly message: string;
   readonly count: number;
   /** The first SKIPPED_IDS_SHOWN order ids (the request id when the order is unknown). */
@@ -15,22 +15,27 @@ export interface SkippedGroup {
   readonly moreCount: number;
 }
 
-/** The skipped items grouped by code, most frequent first (then by code), in the plan's order within a group. */
+/**
+ * The skipped items grouped by their reason's sentence (the same code may say different things:
+ * "Parts missing" claims over KWD 15 and "Claimed counterfeit" over €50 are both proof_required),
+ * most frequent first, in the plan's order within a group.
+ */
 export function groupSkipped(plan: DecisionPlan, shown: number = SKIPPED_IDS_SHOWN): SkippedGroup[] {
-  const groups = new Map<string, { message: string; ids: string[] }>();
+  const groups = new Map<string, { code: string; message: string; ids: string[] }>();
   for (const item of plan.items) {
     if (item.status !== 'skipped') continue;
-    const group = groups.get(item.code) ?? { message: item.message, ids: [] };
+    const key = `${item.code}\n${item.message}`;
+    const group = groups.get(key) ?? { code: item.code, message: item.message, ids: [] };
     group.ids.push(item.orderId ?? item.requestId);
-    groups.set(item.code, group);
+    groups.set(key, group);
   }
-  return [...groups.entries()]
-    .map(([code, group]) => ({
-      code,
+  return [...groups.values()]
+    .map((group) => ({
+      code: group.code,
       message: group.message,
       count: group.ids.length,
       shownIds: group.ids.slice(0, shown),
       moreCount: Math.max(0, group.ids.length - shown),
     }))
-    .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    .sort((a, b) => b.count - a.count || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }

@@ -33,16 +33,25 @@ describe('dialog validation helpers', () => {
     expect(localDateValue(new Date(2026, 0, 5, 12).getTime())).toBe('2026-01-05');
   });
 
-  it('groups skipped items by code, most frequent first, with at most 50 ids each', () => {
+  it('groups skipped items by their sentence, most frequent first, with at most 50 ids each', () => {
     const items = [
-      ...Array.from({ length: 53 }, (_, index) => skipped(index, 'proof_required', `Cannot accept: proof ${index}`)),
+      ...Array.from({ length: 53 }, (_, index) => skipped(index, 'proof_required', 'Cannot accept: proof for "Parts missing" over KWD 15.000')),
+      skipped(60, 'proof_required', 'Cannot accept: proof for "Claimed counterfeit" over €50.00'),
       skipped(100, 'deadline_passed', 'Cannot accept: too late'),
       willDo(200),
     ];
-    const [first, second] = groupSkipped(makePlan(items));
-    expect(first).toMatchObject({ code: 'proof_required', count: 53, message: 'Cannot accept: proof 0', moreCount: 3 });
+    const groups = groupSkipped(makePlan(items));
+    expect(groups).toHaveLength(3);
+    const [first, ...rest] = groups;
+    expect(first).toMatchObject({ code: 'proof_required', count: 53, message: 'Cannot accept: proof for "Parts missing" over KWD 15.000', moreCount: 3 });
     expect(first?.shownIds).toHaveLength(50);
     expect(first?.shownIds[0]).toBe('order-0');
-    expect(second).toMatchObject({ code: 'deadline_passed', count: 1, shownIds: ['order-100'], moreCount: 0 });
+    // The same code with another sentence is its own group: no reason is hidden behind another.
+    expect(rest).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'proof_required', count: 1, message: 'Cannot accept: proof for "Claimed counterfeit" over €50.00', shownIds: ['order-60'] }),
+        expect.objectContaining({ code: 'deadline_passed', count: 1, shownIds: ['order-100'], moreCount: 0 }),
+      ]),
+    );
   });
 });

@@ -73,6 +73,17 @@ describe('queue queries', () => {
     },
   );
 
+  it('serves a page from any offset, the same rows the cursors reach (a virtual list jumping ahead)', async () => {
+    for (const sort of sorts) {
+      const expected = all.filter((request) => request.view === 'needs_reply').sort(compare(sort));
+      const middle = Math.floor(expected.length / 2);
+      const page = await backend.handle('queue.list', { view: 'needs_reply', sort, limit: 7, cursor: null, offset: middle, search: '' });
+      expect(page.rows.map((row) => row.requestId)).toEqual(expected.slice(middle, middle + 7).map((request) => request.id));
+      const past = await backend.handle('queue.list', { view: 'needs_reply', sort, limit: 7, cursor: null, offset: expected.length, search: '' });
+      expect(past.rows).toEqual([]);
+    }
+  });
+
   it('counts every view, and the state views add up to all', async () => {
     const counts = await backend.handle('queue.counts', {});
     for (const view of views) {

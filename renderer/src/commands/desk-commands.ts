@@ -1,0 +1,127 @@
+import type { InjectionKey } from 'vue';
+import { COMMANDS } from '../../../shared/commands';
+import type { ViewId } from '../../../shared/domain/views';
+import type { useDecisionsStore } from '../stores/decisions';
+import type { useQueueStore } from '../stores/queue';
+import type { useSelectionStore } from '../stores/selection';
+import type { useSyncStore } from '../stores/sync';
+import type { useUiStore } from '../stores/ui';
+import type { Platform } from './keys';
+import { createCommandRegistry, type CommandDefinitions, type CommandRegistry } from './registry';
+
+/** What commands read and act on: the stores of the desk. */
+export interface DeskContext {
+  readonly queue: ReturnType<typeof useQueueStore>;
+  readonly selection: ReturnType<typeof useSelectionStore>;
+  readonly decisions: ReturnType<typeof useDecisionsStore>;
+  readonly sync: ReturnType<typeof useSyncStore>;
+  readonly ui: ReturnType<typeof useUiStore>;
+}
+
+const hasTarget = (context: DeskContext): boolean => context.selection.count > 0 || context.queue.focused !== null;
+const canDecide = (context: DeskContext): boolean => hasTarget(context) && !context.decisions.busy && context.decisions.dialog === null;
+
+function goTo(view: ViewId) {
+  return {
+    run: async (context: DeskContext) => {
+      context.selection.clear();
+      await context.queue.show(view);
+      context.ui.queueFocusRequests += 1;
+    },
+  };
+}
+
+/** `when` and `run` of every command in the catalogue (shared/commands.ts). */
+export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
+  'queue.next': { when: (context) => context.queue.total > 0, run: (context) => context.queue.moveFocus(1) },
+  'queue.previous': { when: (context) => context.queue.total > 0, run: (context) => context.queue.moveFocus(-1) },
+  'request.open': {
+    when: (context) => context.queue.focused !== null,
+    run: (context) => {
+      context.ui.detailOpen = true;
+    },
+  },
+  'app.back': {
+    run: (context) => {
+      if (context.ui.closeOverlays()) return;
+      if (context.ui.detailOpen) {
+        context.ui.detailOpen = false;
+        context.ui.queueFocusRequests += 1;
+        return;
+      }
+      if (context.selection.count > 0) {
+        context.selection.clear();
+        return;
+      }
+      if (context.queue.search !== '') void context.queue.setSearch('');
+    },
+  },
+  'queue.search': {
+    run: (context) => {
+      context.ui.searchFocusRequests += 1;
+    },
+  },
+  'queue.toggleSelect': {
+    when: (context) => context.queue.focused !== null,
+    run: (context) => {
+      const row = context.queue.focused;
+      if (row !== null) context.selection.toggle(row.requestId, context.queue.focusIndex);
+    },
+  },
+  'queue.extendDown': { when: (context) => context.queue.focused !== null, run: (context) => context.selection.extend(1) },
+  'queue.extendUp': { when: (context) => context.queue.focused !== null, run: (context) => context.selection.extend(-1) },
+  'queue.selectAll': { when: (context) => context.queue.total > 0, run: (context) => context.selection.selectAll() },
+  'request.accept': { when: canDecide, run: (context) => context.decisions.begin('accept') },
+  'request.refuse': { when: canDecide, run: (context) => context.decisions.begin('refuse') },
+  'request.requestProof': { when: canDecide, run: (context) => context.decisions.begin('request_proof') },
+  'request.offer': { when: canDecide, run: (context) => context.decisions.begin('offer') },
+  'request.escalate': { when: canDecide, run: (context) => context.decisions.begin('escalate') },
+  'request.note': { when: canDecide, run: (context) => context.decisions.openNote() },
+  'batch.undo': { when: (context) => context.decisions.lastDecision !== null && !context.decisions.busy, run: (context) => context.decisions.undo() },
+  'view.needsReply': goTo('needs_reply'),
+  'view.proofRequested': goTo('proof_requested'),
+  'view.proofIn': goTo('proof_in'),
+  'view.offers': goTo('offers'),
+  'view.escalated': goTo('escalated'),
+  'view.conflicts': goTo('conflicts'),
+  'view.done': goTo('done'),
+  'view.all': goTo('all'),
+  'sync.now': { when: (context) => context.sync.status?.state !== 'syncing', run: (context) => context.sync.syncNow() },
+  'app.palette': {
+    run: (context) => {
+      context.ui.closeOverlays();
+      context.ui.paletteOpen = true;
+    },
+  },
+  'app.help': {
+    run: (context) => {
+      context.ui.closeOverlays();
+      context.ui.helpOpen = true;
+    },
+  },
+  'app.settings': {
+    run: (context) => {
+      context.ui.closeOverlays();
+      context.ui.settingsOpen = true;
+    },
+  },
+};
+
+export function createDeskRegistry(context: () => DeskContext, platform: Platform): CommandRegistry {
+  return createCommandRegistry({
+    catalogue: COMMANDS,
+    definitions: DESK_COMMANDS,
+    context,
+    platform,
+    keysSuspended: () => {
+      const current = context();
+      return current.ui.overlayOpen() || current.decisions.dialog !== null;
+    },
+    onError: (id, error) => {
+      const title = COMMANDS.find((command) => command.id === id)?.title ?? id;
+      context().ui.notify(`${title}: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    },
+  });
+}
+
+export const REGISTRY_KEY: InjectionKey<CommandRegistry> = Symbol('command registry');

@@ -1,0 +1,287 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { Order } from '../../../shared/domain/order';
+import type { CancelRequest } from '../../../shared/domain/request';
+import { instantMs, toInstant } from '../../../shared/domain/time';
+import type { DecisionPlan, DecisionResult } from '../../../shared/ipc/contract';
+import type { OfferOption, RefuseOption, RequestProofOption } from '../../../shared/rules/actions';
+import type { BulkAction } from '../../../shared/rules/bulk';
+import type { Policy } from '../../../shared/rules/policy';
+import { REFUSAL_REASON_CATALOGUE, SELLER_REFUSAL_REASONS } from '../../../shared/rules/reasons';
+import { getDesk, unwrap } from '../api/desk';
+import { getClock } from '../clock';
+import { useQueueStore } from './queue';
+import { useSelectionStore } from './selection';
+import { useUiStore } from './ui';
+
+export type DecisionType = BulkAction['type'];
+
+export const ACTION_TITLES: Readonly<Record<DecisionType, string>> = {
+  accept: 'Accept and refund',
+  refuse: 'Refuse',
+  request_proof: 'Ask for proof',
+  offer: 'Offer a partial refund',
+  escalate: 'Escalate to the platform',
+};
+
+/** The dialog the decision flow shows now. */
+export type DecisionDialog =
+  | { kind: 'refuse'; targets: string[]; option: RefuseOption }
+  | { kind: 'request_proof'; targets: string[]; option: RequestProofOption; templates: string[] }
+  | { kind: 'offer'; targets: string[]; option: OfferOption | null; order: Order | null; request: CancelRequest | null; policy: Policy }
+  | { kind: 'note'; targets: string[] }
+  | { kind: 'plan'; targets: string[]; action: BulkAction; plan: DecisionPlan };
+
+/** What z undoes: the batches of the last decision, while their window is open. */
+export interface UndoableDecision {
+  readonly batchIds: readonly string[];
+  readonly undoUntil: number;
+  readonly summary: string;
+}
+
+/** Bulk decisions are committed in chunks so the progress bar moves (each chunk is durable). */
+const CHUNK = 250;
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${new Intl.NumberFormat(navigator.language).format(count)} ${count === 1 ? one : many}`;
+}
+
+/**
+ * The decision flow: which requests an action targets (the selection, or the focused one), the
+ * dialog that asks for its parameters, the bulk plan before and the undo after. The rules decide
+ * (shared/rules, through the backend); this store only walks the steps.
+ */
+export const useDecisionsStore = defineStore('decisions', () => {
+  const dialog = shallowRef<DecisionDialog | null>(null);
+  const busy = ref(false);
+  const progress = ref<{ done: number; total: number } | null>(null);
+  const lastDecision = shallowRef<UndoableDecision | null>(null);
+  let policyCache: Policy | null = null;
+
+  async function policy(): Promise<Policy> {
+    policyCache ??= unwrap(await getDesk().getSettings({})).policy;
+    return policyCache;
+  }
+
+  function forgetPolicy(): void {
+    policyCache = null;
+  }
+
+  /** The selection when there is one, else the focused request. */
+  function targets(): string[] {
+    const selection = useSelectionStore();
+    if (selection.count > 0) return [...selection.ids];
+    const focused = useQueueStore().focused;
+    return focused === null ? [] : [focused.requestId];
+  }
+
+  function isBulk(ids: readonly string[]): boolean {
+    return ids.length > 1 || useSelectionStore().count > 0;
+  }
+
+  /** Starts an action on the targets: straight away, or through its dialog and plan. */
+  async function begin(type: DecisionType): Promise<void> {
+    const ui = useUiStore();
+    const ids = targets();
+    if (ids.length === 0) return;
+    if (isBulk(ids)) {
+      await beginBulk(type, ids);
+      return;
+    }
+    const [requestId = ''] = ids;
+    const detail = unwrap(await getDesk().getRequest({ requestId }));
+    if (!detail.rules.available) {
+      ui.notify(detail.rules.message, 'error');
+      return;
+    }
+    const option = detail.rules.actions.find((candidate) => candidate.action === type);
+    if (option === undefined) return;
+    if (!option.allowed) {
+      ui.notify(option.message, 'error');
+      return;
+    }
+    switch (option.action) {
+      case 'accept':
+      case 'escalate':
+        await submit({ type: option.action });
+        return;
+      case 'refuse':
+        dialog.value = { kind: 'refuse', targets: ids, option };
+        return;
+      case 'request_proof':
+        dialog.value = { kind: 'request_proof', targets: ids, option, templates: [option.defaultMessage] };
+        return;
+      case 'offer':
+        dialog.value = { kind: 'offer', targets: ids, option, order: detail.order, request: detail.request, policy: await policy() };
+        return;
+    }
+  }
+
+  async function beginBulk(type: DecisionType, ids: string[]): Promise<void> {
+    switch (type) {
+      case 'accept':
+      case 'escalate':
+        await plan(ids, { type });
+        return;
+      case 'refuse':
+        dialog.value = {
+          kind: 'refuse',
+          targets: ids,
+          option: {
+            action: 'refuse',
+            allowed: true,
+            code: null,
+            message: 'Each request is checked against this reason; the plan lists any it cannot apply to.',
+            reasons: SELLER_REFUSAL_REASONS.map((reason) => ({
+              reason,
+              label: REFUSAL_REASON_CATALOGUE[reason].label,
+              allowed: true,
+              code: null,
+              message: REFUSAL_REASON_CATALOGUE[reason].meaning,
+              requires: REFUSAL_REASON_CATALOGUE[reason].requires,
+              prefill: { carrier: null, trackingNumber: null, note: '' },
+            })),
+          },
+        };
+        return;
+      case 'request_proof': {
+        const current = await policy();
+        const defaultDueAt = toInstant(getClock().now() + current.proofDueDays * 24 * 3_600_000);
+        dialog.value = {
+          kind: 'request_proof',
+          targets: ids,
+          option: { action: 'request_proof', allowed: true, code: null, message: 'Ask each buyer for proof.', defaultMessage: current.proofRequestTemplate, defaultDueAt },
+          templates: [current.proofRequestTemplate],
+        };
+        return;
+      }
+      case 'offer':
+        dialog.value = {
+          kind: 'offer',
+          targets: ids,
+          option: null,
+          order: null,
+          request: null,
+          policy: await policy(),
+        };
+        return;
+    }
+  }
+
+  /** A dialog gave the action's parameters: decide (one request) or show the plan (several). */
+  async function submit(action: BulkAction): Promise<void> {
+    const ids = dialog.value?.targets ?? targets();
+    if (ids.length === 0) return;
+    if (isBulk(ids)) {
+      await plan(ids, action);
+      return;
+    }
+    dialog.value = null;
+    await commit(ids, action);
+  }
+
+  async function plan(ids: string[], action: BulkAction): Promise<void> {
+    busy.value = true;
+    try {
+      const answer = unwrap(await getDesk().planDecision({ requestIds: ids, action }));
+      dialog.value = { kind: 'plan', targets: ids, action, plan: answer };
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  /** Enter on the plan: decide every planned request, chunk by chunk. */
+  async function confirmPlan(): Promise<void> {
+    const current = dialog.value;
+    if (current?.kind !== 'plan' || busy.value) return;
+    const willDo = current.plan.items.flatMap((item) => (item.status === 'will_do' ? [item.requestId] : []));
+    await commit(willDo, current.action);
+    dialog.value = null;
+    useSelectionStore().clear();
+  }
+
+  async function commit(ids: readonly string[], action: BulkAction): Promise<void> {
+    const ui = useUiStore();
+    busy.value = true;
+    progress.value = { done: 0, total: ids.length };
+    const batchIds: string[] = [];
+    let undoUntil = 0;
+    let done = 0;
+    const skipped: string[] = [];
+    try {
+      for (let start = 0; start < ids.length; start += CHUNK) {
+        const chunk = ids.slice(start, start + CHUNK);
+        const result: DecisionResult = unwrap(await getDesk().decide({ requestIds: [...chunk], action }));
+        if (result.batchId !== null) batchIds.push(result.batchId);
+        if (result.undoUntil !== null) undoUntil = Math.max(undoUntil, instantMs(result.undoUntil));
+        done += result.done;
+        for (const item of result.items) if (item.status === 'skipped') skipped.push(item.message);
+        progress.value = { done: start + chunk.length, total: ids.length };
+      }
+    } finally {
+      busy.value = false;
+      progress.value = null;
+    }
+    if (batchIds.length > 0) {
+      const summary = ids.length === 1 ? `${ACTION_TITLES[action.type]}: done` : `${ACTION_TITLES[action.type]}: ${plural(done, 'request')}`;
+      lastDecision.value = { batchIds, undoUntil, summary };
+    }
+    if (skipped.length > 0) ui.notify(ids.length === 1 ? (skipped[0] ?? '') : `${plural(skipped.length, 'request')} skipped: ${skipped[0] ?? ''}`, 'error');
+  }
+
+  async function addNote(text: string): Promise<void> {
+    const current = dialog.value;
+    if (current?.kind !== 'note') return;
+    const ui = useUiStore();
+    for (const requestId of current.targets) unwrap(await getDesk().addNote({ requestId, text }));
+    dialog.value = null;
+    ui.notify(current.targets.length === 1 ? 'Note added.' : `Note added to ${plural(current.targets.length, 'request')}.`);
+  }
+
+  function openNote(): void {
+    const ids = targets();
+    if (ids.length > 0) dialog.value = { kind: 'note', targets: ids };
+  }
+
+  /** z: takes the last decision back while its window is open. */
+  async function undo(): Promise<void> {
+    const last = lastDecision.value;
+    const ui = useUiStore();
+    if (last === null) return;
+    if (last.undoUntil <= getClock().now()) {
+      lastDecision.value = null;
+      ui.notify('Too late to undo: the decision is being sent to the marketplace.', 'error');
+      return;
+    }
+    let undone = 0;
+    for (const batchId of last.batchIds) undone += unwrap(await getDesk().undo({ batchId })).undone;
+    lastDecision.value = null;
+    ui.notify(`Undone: ${plural(undone, 'request')} restored.`);
+  }
+
+  function dismissUndo(): void {
+    lastDecision.value = null;
+  }
+
+  function cancel(): void {
+    if (busy.value) return;
+    dialog.value = null;
+  }
+
+  return {
+    dialog,
+    busy,
+    progress,
+    lastDecision,
+    targets,
+    begin,
+    submit,
+    confirmPlan,
+    addNote,
+    openNote,
+    undo,
+    dismissUndo,
+    cancel,
+    forgetPolicy,
+  };
+});
