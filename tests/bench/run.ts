@@ -2,6 +2,8 @@
  * `npm run bench` (not part of npm test): the data layer's figures at 10k and 100k orders, each
  * beside a baseline measured in the same run, printed as a table and written to
  * bench-results.json (design.md §11). BENCH_ORDERS="10000,100000" and BENCH_RUNS=3 by default.
+ * The renderer's figures (renderer.ts, in Chromium) follow each size's; BENCH_RENDERER=0 leaves
+ * them out, BENCH_RENDERER=only measures nothing else.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,9 +20,11 @@ import type { QueuePage, QueueSort } from '../../shared/ipc/contract';
 import { fetchAllFromMarketplace } from '../support/marketplace';
 import { figure, median, printTable, writeResults, type Figure } from './harness';
 import { startMarketplaceProcess, type MarketplaceProcess } from './marketplace-process';
+import { measureRenderer } from './renderer';
 
 const SIZES = (process.env.BENCH_ORDERS ?? '10000,100000').split(',').map((size) => Number.parseInt(size, 10));
 const RUNS = Number.parseInt(process.env.BENCH_RUNS ?? '3', 10);
+const RENDERER = process.env.BENCH_RENDERER ?? '1';
 const PAGE = 50;
 const SORTS: QueueSort[] = ['time_left', 'amount', 'requested_at'];
 const QUEUE_VIEWS = VIEW_IDS.filter((view) => view !== 'conflicts');
@@ -240,7 +244,10 @@ async function measureSize(size: number, figures: Figure[]): Promise<void> {
 async function main(): Promise<void> {
   if ((globalThis as { gc?: unknown }).gc === undefined) console.log('(run with --expose-gc for steadier heap figures)');
   const figures: Figure[] = [];
-  for (const size of SIZES) await measureSize(size, figures);
+  for (const size of SIZES) {
+    if (RENDERER !== 'only') await measureSize(size, figures);
+    if (RENDERER !== '0') await measureRenderer(size, label(size), RUNS, figures);
+  }
   console.log('');
   printTable(figures);
   await writeResults(figures);
