@@ -19,6 +19,8 @@ import { ViewCounter, type ViewMove } from './queue/counts';
 import { QueueIndex } from './queue/memory-index';
 import { listQueueIds } from './queue/ids';
 import { listQueue } from './queue/queries';
+import { queueCsv } from './queue/export';
+import { InsightsIndex, type InsightsSource } from './insights/aggregate';
 import { SettingsStore } from './settings';
 import { SyncEngine } from './sync/engine';
 import { EvidenceStore } from './evidence/files';
@@ -91,10 +93,13 @@ export function createBackend(options: BackendOptions): Backend {
   });
   const counter = new ViewCounter();
   const queueIndex = new QueueIndex();
-  /** Every committed change to requests moves the counts and the queue's orders together. */
+  const insights = new InsightsIndex();
+  /** Every committed change to requests moves the counts, the queue's orders and the Insights together. */
   const requestsChanged = (moves: ViewMove[]): void => {
     counter.apply(moves);
-    queueIndex.apply(moves.map((move) => move.row));
+    const rows = moves.map((move) => move.row);
+    queueIndex.apply(rows);
+    insights.apply(rows);
   };
   const settings = new SettingsStore(db, log);
   const listeners = new Set<BackendListener>();
@@ -195,6 +200,13 @@ export function createBackend(options: BackendOptions): Backend {
     },
   };
 
+  // What the Insights read from the cache: once when it has loaded, then the orders of new requests.
+  const insightsSource: InsightsSource = {
+    requests: () => db.requests.toArray(),
+    orders: (ids) => db.orders.bulkGet(ids),
+    audit: () => db.audit.toArray(),
+  };
+
   /** For calls that read orders or the audit log: those tables may still be loading after a restart. */
   const loaded = async <T>(work: () => Promise<T>): Promise<T> => {
     await cache().fullyLoaded;
@@ -281,6 +293,14 @@ export function createBackend(options: BackendOptions): Backend {
     'evidence.get': (input) => loaded(() => evidence.read(input.evidenceId)),
     'audit.list': (input) => loaded(() => listAudit(db, input)),
     'audit.exportCsv': (input) => loaded(() => auditCsv(db, clock, input.requestId)),
+    'insights.get': (input) =>
+      loaded(async () => {
+        await insights.ready(insightsSource);
+        return insights.query(input);
+      }),
+    // Like queue.list: a view is served from the queue's tables; a search waits for its own table.
+    'queue.exportCsv': (input) =>
+      input.search === '' ? queueCsv(db, counter, queueIndex, clock, input) : loaded(() => queueCsv(db, counter, queueIndex, clock, input)),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.update': async (patch) => {
       const next = await settings.update(patch);
@@ -316,6 +336,8 @@ export function createBackend(options: BackendOptions): Backend {
       // Sync and delivery write orders and audit entries: they wait for the whole cache.
       void durable.fullyLoaded.then(
         async () => {
+          // The Insights build in the background from the loaded cache (orders and the audit log).
+          insights.build(insightsSource).catch((error: unknown) => log.error(`insights: ${error instanceof Error ? error.message : String(error)}`));
           await sync.start();
           dispatcher.wake();
         },

@@ -33,6 +33,8 @@ export const DESK_METHODS = {
   exportAuditCsv: 'audit.exportCsv',
   getSettings: 'settings.get',
   updateSettings: 'settings.update',
+  getInsights: 'insights.get',
+  exportQueueCsv: 'queue.exportCsv',
   getConnection: 'connection.get',
   updateConnection: 'connection.update',
 } as const satisfies Record<string, ChannelName>;

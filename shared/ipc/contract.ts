@@ -226,6 +226,74 @@ export const RequestDetailSchema = z.object({
 });
 export type RequestDetail = z.infer<typeof RequestDetailSchema>;
 
+// --- Insights (issue 8): figures computed by the backend for a date range and store ---
+
+/** A calendar day, YYYY-MM-DD, in UTC. */
+export const IsoDaySchema = z.iso.date();
+
+export const InsightsInputSchema = z
+  .object({
+    /** First day of the range (UTC), inclusive. */
+    from: IsoDaySchema,
+    /** Last day of the range (UTC), inclusive; at most 366 days after `from`. */
+    to: IsoDaySchema,
+    /** One store, or null for all stores. */
+    storeId: z.string().min(1).max(64).nullable().default(null),
+    /** A buyer is a repeat canceller with more than this many requests in the range. */
+    repeatMoreThan: z.number().int().min(1).max(100).default(2),
+  })
+  .strict()
+  .refine((input) => input.from <= input.to, { message: 'must not be after "to"', path: ['from'] })
+  .refine((input) => Date.parse(input.to) - Date.parse(input.from) <= 366 * 86_400_000, {
+    message: 'the range is at most 366 days',
+    path: ['to'],
+  });
+
+export const INSIGHT_OUTCOMES = ['accepted', 'refused', 'proof_requested', 'offer', 'escalated', 'decided_by_platform', 'withdrawn', 'open'] as const;
+export const InsightOutcomeSchema = z.enum(INSIGHT_OUTCOMES);
+
+export const InsightsSchema = z.object({
+  from: IsoDaySchema,
+  to: IsoDaySchema,
+  storeId: z.string().nullable(),
+  /** Every store seen in the cache, for the store picker. */
+  stores: z.array(z.string()),
+  /** Requests opened per day (every day of the range, zeros included), by buyer reason. */
+  perDay: z.array(z.object({ day: IsoDaySchema, total: z.number().int(), byReason: z.record(BuyerReasonSchema, z.number().int()) })),
+  /** Requests opened in the range, by where they stand or ended. */
+  outcomes: z.array(z.object({ outcome: InsightOutcomeSchema, count: z.number().int() })),
+  /** From the request to the seller's first answer, for requests opened in the range. */
+  responseTime: z.object({
+    answered: z.number().int(),
+    medianMs: z.number().nullable(),
+    p90Ms: z.number().nullable(),
+    /** The same as a share of the time the marketplace allowed (1 = at the deadline). */
+    medianOfDeadline: z.number().nullable(),
+    p90OfDeadline: z.number().nullable(),
+    /** Requests the platform decided because nobody answered in time, and the refunds that cost. */
+    decidedByPlatform: z.number().int(),
+    decidedByPlatformCost: z.array(MoneyTotalSchema),
+  }),
+  /** Refunds paid (accepted requests and accepted offers), per week (Monday, UTC) and currency. */
+  refundsPerWeek: z.array(z.object({ weekStart: IsoDaySchema, totals: z.array(MoneyTotalSchema) })),
+  /** The SKUs in the most requests, with their most frequent reasons (top 10). */
+  topSkus: z.array(
+    z.object({
+      sku: z.string(),
+      title: z.string(),
+      requests: z.number().int(),
+      topReasons: z.array(z.object({ reason: BuyerReasonSchema, count: z.number().int() })),
+    }),
+  ),
+  /** Buyers with more than `repeatMoreThan` requests in the range, most first. */
+  repeatCancellers: z.array(z.object({ buyerId: z.string(), buyerName: z.string(), requests: z.number().int(), lastRequestedAt: IsoInstantSchema })),
+});
+export type Insights = z.infer<typeof InsightsSchema>;
+
+export const QueueExportInputSchema = z
+  .object({ view: ViewIdSchema, sort: QueueSortSchema.default('time_left'), search: z.string().trim().max(100).default('') })
+  .strict();
+
 // --- The marketplace connection (settings; the shell keeps the token, design.md §10) ---
 
 /** The authority of an http(s) URL (`user:pass@host:port`), read without the DOM's URL (shared/ has no DOM). */
@@ -310,6 +378,9 @@ export const CHANNELS = {
   },
   'settings.get': { input: NoInput, output: SettingsSchema },
   'settings.update': { input: SettingsPatchSchema, output: SettingsSchema },
+  'insights.get': { input: InsightsInputSchema, output: InsightsSchema },
+  /** The whole view (or search) as CSV: RFC 4180, UTF-8 with BOM, formulas neutralised. */
+  'queue.exportCsv': { input: QueueExportInputSchema, output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }) },
   'connection.get': { input: NoInput, output: ConnectionSchema },
   'connection.update': { input: ConnectionUpdateSchema, output: ConnectionSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
