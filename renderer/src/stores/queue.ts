@@ -70,13 +70,17 @@ export const useQueueStore = defineStore('queue', () => {
     return work;
   }
 
-  /** The screen shows rows first..last: make sure their pages are here (and one page beyond). */
+  /**
+   * The screen shows rows first..last: make sure their pages are here, and the pages on either
+   * side (so a fast scroll or j/k past the edge finds its rows already loaded).
+   */
   function ensureRange(first: number, last: number): Promise<void> {
     const firstPage = Math.floor(Math.max(0, first) / PAGE_SIZE);
     const lastPage = Math.floor(Math.max(0, last) / PAGE_SIZE);
     visible = { first: firstPage, last: lastPage };
     const loads: Array<Promise<void>> = [];
-    for (let page = firstPage; page <= lastPage + 1; page += 1) {
+    if (firstPage > 0) loads.push(loadPage(firstPage - 1));
+    for (let page = firstPage; page <= lastPage + 2; page += 1) {
       if (page > firstPage && page * PAGE_SIZE >= total.value && !loading.value) break;
       loads.push(loadPage(page));
     }
