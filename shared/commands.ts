@@ -6,7 +6,7 @@
  * Key notation: lower-case key names joined by `+` for chords (`mod` is Ctrl, or Cmd on macOS;
  * also `shift`, `alt`), and a space between the steps of a sequence (`g n`: g, then n).
  */
-export const COMMAND_CATEGORIES = ['navigate', 'select', 'decide', 'view', 'app'] as const;
+export const COMMAND_CATEGORIES = ['navigate', 'select', 'decide', 'view', 'export', 'app'] as const;
 export type CommandCategory = (typeof COMMAND_CATEGORIES)[number];
 
 export const CATEGORY_TITLES: Readonly<Record<CommandCategory, string>> = {
@@ -14,6 +14,7 @@ export const CATEGORY_TITLES: Readonly<Record<CommandCategory, string>> = {
   select: 'Select',
   decide: 'Decide',
   view: 'Go to',
+  export: 'Export',
   app: 'App',
 };
 
@@ -50,6 +51,16 @@ export const COMMANDS = [
   { id: 'view.conflicts', title: 'Conflicts', category: 'view', keys: ['g c'] },
   { id: 'view.done', title: 'Done', category: 'view', keys: ['g d'] },
   { id: 'view.all', title: 'All', category: 'view', keys: ['g a'] },
+  { id: 'view.insights', title: 'Insights', category: 'view', keys: ['g i'] },
+  // Exports have no default keys: they are rare, and the palette and the menu find them.
+  { id: 'export.queueCsv', title: 'Export the queue view as CSV', category: 'export', keys: [] },
+  { id: 'export.auditCsv', title: 'Export the audit log as CSV', category: 'export', keys: [] },
+  { id: 'export.insights.requestsPerDay', title: 'Export requests per day as CSV', category: 'export', keys: [] },
+  { id: 'export.insights.outcomes', title: 'Export the outcome mix as CSV', category: 'export', keys: [] },
+  { id: 'export.insights.responseTime', title: 'Export time to respond as CSV', category: 'export', keys: [] },
+  { id: 'export.insights.refundsPerWeek', title: 'Export refunds per week as CSV', category: 'export', keys: [] },
+  { id: 'export.insights.topSkus', title: 'Export top SKUs as CSV', category: 'export', keys: [] },
+  { id: 'export.insights.repeatCancellers', title: 'Export repeat cancellers as CSV', category: 'export', keys: [] },
   { id: 'sync.now', title: 'Sync now', category: 'app', keys: ['s'] },
   { id: 'app.palette', title: 'Command palette', category: 'app', keys: ['mod+k'] },
   { id: 'app.help', title: 'Keyboard shortcuts', category: 'app', keys: ['?'] },

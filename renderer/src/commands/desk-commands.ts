@@ -1,7 +1,10 @@
 import type { InjectionKey } from 'vue';
 import { COMMANDS } from '../../../shared/commands';
 import type { ViewId } from '../../../shared/domain/views';
+import { exportAuditCsv, exportInsightsCsv, exportQueueCsv, type Exported } from '../export/exports';
+import type { InsightChartId } from '../components/insights/figure-tables';
 import type { useDecisionsStore } from '../stores/decisions';
+import type { useInsightsStore } from '../stores/insights';
 import type { useQueueStore } from '../stores/queue';
 import type { useSelectionStore } from '../stores/selection';
 import type { useSyncStore } from '../stores/sync';
@@ -16,14 +19,35 @@ export interface DeskContext {
   readonly decisions: ReturnType<typeof useDecisionsStore>;
   readonly sync: ReturnType<typeof useSyncStore>;
   readonly ui: ReturnType<typeof useUiStore>;
+  readonly insights: ReturnType<typeof useInsightsStore>;
 }
 
-const hasTarget = (context: DeskContext): boolean => context.selection.count > 0 || context.queue.focused !== null;
+/** The queue is on screen (Insights hide it: keys must not act on rows nobody sees). */
+const inQueue = (context: DeskContext): boolean => !context.ui.insightsOpen;
+const hasTarget = (context: DeskContext): boolean => inQueue(context) && (context.selection.count > 0 || context.queue.focused !== null);
+const hasFocus = (context: DeskContext): boolean => inQueue(context) && context.queue.focused !== null;
+const hasRows = (context: DeskContext): boolean => inQueue(context) && context.queue.total > 0;
 const canDecide = (context: DeskContext): boolean => hasTarget(context) && !context.decisions.busy && context.decisions.dialog === null;
+
+function notifyExported(context: DeskContext, exported: Exported): void {
+  context.ui.notify(`Exported ${String(exported.rows)} ${exported.rows === 1 ? 'row' : 'rows'} to ${exported.fileName}.`);
+}
+
+/** A chart's numbers as CSV: only while Insights show loaded figures. */
+function exportChart(chart: InsightChartId) {
+  return {
+    when: (context: DeskContext) => context.ui.insightsOpen && context.insights.figures !== null,
+    run: (context: DeskContext) => {
+      const figures = context.insights.figures;
+      if (figures !== null) notifyExported(context, exportInsightsCsv(chart, figures, navigator.language));
+    },
+  };
+}
 
 function goTo(view: ViewId) {
   return {
     run: async (context: DeskContext) => {
+      context.ui.insightsOpen = false;
       context.selection.clear();
       await context.queue.show(view);
       context.ui.queueFocusRequests += 1;
@@ -33,10 +57,10 @@ function goTo(view: ViewId) {
 
 /** `when` and `run` of every command in the catalogue (shared/commands.ts). */
 export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
-  'queue.next': { when: (context) => context.queue.total > 0, run: (context) => context.queue.moveFocus(1) },
-  'queue.previous': { when: (context) => context.queue.total > 0, run: (context) => context.queue.moveFocus(-1) },
+  'queue.next': { when: hasRows, run: (context) => context.queue.moveFocus(1) },
+  'queue.previous': { when: hasRows, run: (context) => context.queue.moveFocus(-1) },
   'request.open': {
-    when: (context) => context.queue.focused !== null,
+    when: hasFocus,
     run: (context) => {
       context.ui.detailOpen = true;
     },
@@ -44,6 +68,11 @@ export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
   'app.back': {
     run: (context) => {
       if (context.ui.closeOverlays()) return;
+      if (context.ui.insightsOpen) {
+        context.ui.insightsOpen = false;
+        context.ui.queueFocusRequests += 1;
+        return;
+      }
       if (context.ui.detailOpen) {
         context.ui.detailOpen = false;
         context.ui.queueFocusRequests += 1;
@@ -57,20 +86,21 @@ export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
     },
   },
   'queue.search': {
+    when: inQueue,
     run: (context) => {
       context.ui.searchFocusRequests += 1;
     },
   },
   'queue.toggleSelect': {
-    when: (context) => context.queue.focused !== null,
+    when: hasFocus,
     run: (context) => {
       const row = context.queue.focused;
       if (row !== null) context.selection.toggle(row.requestId, context.queue.focusIndex);
     },
   },
-  'queue.extendDown': { when: (context) => context.queue.focused !== null, run: (context) => context.selection.extend(1) },
-  'queue.extendUp': { when: (context) => context.queue.focused !== null, run: (context) => context.selection.extend(-1) },
-  'queue.selectAll': { when: (context) => context.queue.total > 0, run: (context) => context.selection.selectAll() },
+  'queue.extendDown': { when: hasFocus, run: (context) => context.selection.extend(1) },
+  'queue.extendUp': { when: hasFocus, run: (context) => context.selection.extend(-1) },
+  'queue.selectAll': { when: hasRows, run: (context) => context.selection.selectAll() },
   'request.accept': { when: canDecide, run: (context) => context.decisions.begin('accept') },
   'request.refuse': { when: canDecide, run: (context) => context.decisions.begin('refuse') },
   'request.requestProof': { when: canDecide, run: (context) => context.decisions.begin('request_proof') },
@@ -86,6 +116,27 @@ export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
   'view.conflicts': goTo('conflicts'),
   'view.done': goTo('done'),
   'view.all': goTo('all'),
+  'view.insights': {
+    run: async (context) => {
+      context.ui.closeOverlays();
+      context.ui.detailOpen = false;
+      context.ui.insightsOpen = true;
+      await context.insights.load();
+    },
+  },
+  'export.queueCsv': {
+    run: async (context) => {
+      const { view, sort, search } = context.queue;
+      notifyExported(context, await exportQueueCsv({ view, sort, search }));
+    },
+  },
+  'export.auditCsv': { run: async (context) => notifyExported(context, await exportAuditCsv()) },
+  'export.insights.requestsPerDay': exportChart('requestsPerDay'),
+  'export.insights.outcomes': exportChart('outcomes'),
+  'export.insights.responseTime': exportChart('responseTime'),
+  'export.insights.refundsPerWeek': exportChart('refundsPerWeek'),
+  'export.insights.topSkus': exportChart('topSkus'),
+  'export.insights.repeatCancellers': exportChart('repeatCancellers'),
   'sync.now': { when: (context) => context.sync.status?.state !== 'syncing', run: (context) => context.sync.syncNow() },
   'app.palette': {
     run: (context) => {

@@ -19,6 +19,8 @@ export const useUiStore = defineStore('ui', () => {
   const outboxOpen = ref(false);
   /** Enter/o: the detail of the focused request takes the keyboard (and the width). */
   const detailOpen = ref(false);
+  /** Insights take the place of the queue and the detail (g i; Esc or any view goes back). */
+  const insightsOpen = ref(false);
   /** Bumped to ask the search field to take the focus. */
   const searchFocusRequests = ref(0);
   /** Bumped to ask the queue to take the focus back (after Esc, after a dialog). */
@@ -57,6 +59,7 @@ export const useUiStore = defineStore('ui', () => {
     settingsOpen,
     outboxOpen,
     detailOpen,
+    insightsOpen,
     searchFocusRequests,
     queueFocusRequests,
     notices,
