@@ -92,10 +92,13 @@ test.describe('the real Electron app', () => {
         const expected = requests
           .filter((request) => viewOfState(request.state) === 'needs_reply' && orderIds.has(request.orderId))
           .sort(byTimeLeft)
-          .slice(0, 200)
           .map((request) => request.orderId);
-        const onScreen = await page.locator('tr.queue-row .order-id').allTextContents();
-        expect(onScreen.map((text) => text.trim())).toEqual(expected);
+        // The queue is a virtual list: the rows in the window are the most urgent ones, in order.
+        const rows = page.locator('.queue-body .queue-row[data-request-id] .order-id');
+        await expect(rows.first()).toBeVisible();
+        const onScreen = (await rows.allTextContents()).map((text) => text.trim());
+        expect(onScreen.length).toBeGreaterThan(5);
+        expect(onScreen).toEqual(expected.slice(0, onScreen.length));
       } finally {
         await reference.close();
       }
