@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { createBackend, type Backend } from '../../electron/backend';
 import { openCacheDb } from '../../electron/backend/cache/db';
 import { amountSortKey, toCachedRequest, type CachedRequest } from '../../electron/backend/cache/records';
+import { insightsByScan } from '../../electron/backend/insights/scan';
 import { silentLogger } from '../../electron/backend/log';
 import { systemClock } from '../../electron/backend/system-clock';
 import type { Order } from '../../shared/domain/order';
 import type { CancelRequest } from '../../shared/domain/request';
 import { VIEW_IDS, type StateViewId } from '../../shared/domain/views';
-import type { QueuePage, QueueSort } from '../../shared/ipc/contract';
+import { InsightsInputSchema, type QueuePage, type QueueSort } from '../../shared/ipc/contract';
 import { fetchAllFromMarketplace } from '../support/marketplace';
 import { figure, median, printTable, writeResults, type Figure } from './harness';
 import { startMarketplaceProcess, type MarketplaceProcess } from './marketplace-process';
@@ -206,6 +207,24 @@ async function measureSize(size: number, figures: Figure[]): Promise<void> {
     }
     const countBaseline = figure(`scan_count_views_ms@${tag}`, 'ms', indexCounts);
     figures.push(countBaseline, figure(`view_counts_ms@${tag}`, 'ms', counts, countBaseline));
+
+    // Insights: every figure for the last 90 days, all stores, from the kept aggregate, against
+    // the same figures by one full pass over plain objects (requests and their orders).
+    const today = Date.now();
+    const insightsRange = InsightsInputSchema.parse({ from: new Date(today - 89 * 86_400_000).toISOString().slice(0, 10), to: new Date(today).toISOString().slice(0, 10) });
+    await backend.handle('insights.get', insightsRange); // the first call waits for the aggregate's build
+    const insightsMs: number[] = [];
+    const insightsScanMs: number[] = [];
+    for (let run = 0; run < Math.max(RUNS, 5); run += 1) {
+      let started = performance.now();
+      await backend.handle('insights.get', insightsRange);
+      insightsMs.push(performance.now() - started);
+      started = performance.now();
+      insightsByScan(requests, ordersById, new Map(), insightsRange);
+      insightsScanMs.push(performance.now() - started);
+    }
+    const insightsBaseline = figure(`insights_full_pass_ms@${tag}`, 'ms', insightsScanMs);
+    figures.push(insightsBaseline, figure(`insights_ms@${tag}`, 'ms', insightsMs, insightsBaseline));
 
     // Restart: from a closed backend to the first queue page, and to everything loaded.
     await backend.close();

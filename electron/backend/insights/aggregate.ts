@@ -3,7 +3,7 @@ import type { ChannelParsedInput, Insights } from '../../../shared/ipc/contract'
 import type { AuditEntry } from '../cache/db';
 import { toRemoteRequest, type CachedRequest } from '../cache/records';
 import { contributionOf, factsOf, showsSellerAnswer, type Contribution, type OrderFacts } from './definitions';
-import { DayTally, RefundTally, summarise } from './tally';
+import { DayTally, RefundTally, summarise, type RepeatBuyer } from './tally';
 
 /** What the aggregate reads from the cache: requests, their orders, the audit log. */
 export interface InsightsSource {
@@ -64,6 +64,8 @@ export class InsightsIndex {
   private readonly skuTitles = new Map<string, string>();
   private readonly buyerNames = new Map<string, string>();
   private readonly stores = new Set<string>();
+  /** Buyer id -> their requests' parts (all stores, all time): repeat cancellers are found among those with enough. */
+  private readonly buyerRequests = new Map<string, Set<Contribution>>();
   /** Earliest applied desk decision per request (see deskAnswersFromAudit). */
   private readonly deskAnswers = new Map<string, string>();
   /** Decisions waiting in the outbox: when decided, and against which marketplace version. */
@@ -121,8 +123,30 @@ export class InsightsIndex {
       { ...input, stores: [...this.stores].sort() },
       (day) => tallies(this.days, day),
       (day) => tallies(this.refunds, day),
+      this.repeatBuyers(input),
       { skuTitle: (sku) => this.skuTitles.get(sku) ?? '', buyerName: (buyerId) => this.buyerNames.get(buyerId) ?? '' },
     );
+  }
+
+  /**
+   * Buyers with more than `repeatMoreThan` requests in the range and store. Only a buyer with more
+   * than that many requests overall can be one: their requests are looked at, nobody else's.
+   */
+  private repeatBuyers(input: ChannelParsedInput<'insights.get'>): RepeatBuyer[] {
+    const found: RepeatBuyer[] = [];
+    for (const [buyerId, contributions] of this.buyerRequests) {
+      if (contributions.size <= input.repeatMoreThan) continue;
+      let requests = 0;
+      let last = '';
+      for (const contribution of contributions) {
+        if (contribution.day < input.from || contribution.day > input.to) continue;
+        if (input.storeId !== null && contribution.storeId !== input.storeId) continue;
+        requests += 1;
+        if (contribution.requestedAt > last) last = contribution.requestedAt;
+      }
+      if (requests > input.repeatMoreThan) found.push({ buyerId, requests, last });
+    }
+    return found;
   }
 
   /** Reads the orders of the rows waiting for them, then counts those rows. One reader at a time. */
@@ -185,6 +209,15 @@ export class InsightsIndex {
   }
 
   private move(contribution: Contribution, sign: 1 | -1): void {
+    if (contribution.buyerId !== null) {
+      let contributions = this.buyerRequests.get(contribution.buyerId);
+      if (contributions === undefined) this.buyerRequests.set(contribution.buyerId, (contributions = new Set()));
+      if (sign === 1) contributions.add(contribution);
+      else {
+        contributions.delete(contribution);
+        if (contributions.size === 0) this.buyerRequests.delete(contribution.buyerId);
+      }
+    }
     const dayTally = tallyFor(this.days, contribution.storeId, contribution.day, () => new DayTally());
     if (sign === 1) dayTally.add(contribution);
     else dayTally.remove(contribution);

@@ -2,7 +2,7 @@ import type { Order } from '../../../shared/domain/order';
 import type { CancelRequest } from '../../../shared/domain/request';
 import type { ChannelParsedInput, Insights } from '../../../shared/ipc/contract';
 import { contributionOf, factsOf } from './definitions';
-import { DayTally, RefundTally, summarise } from './tally';
+import { DayTally, RefundTally, summarise, type RepeatBuyer } from './tally';
 
 /**
  * The same figures by one full pass over plain objects (every request, its order, the desk's
@@ -20,6 +20,7 @@ export function insightsByScan(
   const stores = new Set<string>();
   const skuTitles = new Map<string, string>();
   const buyerNames = new Map<string, string>();
+  const buyers = new Map<string, RepeatBuyer>();
   for (const request of requests) {
     stores.add(request.storeId);
     if (input.storeId !== null && request.storeId !== input.storeId) continue;
@@ -31,7 +32,15 @@ export function insightsByScan(
       if (tally === undefined) days.set(contribution.day, (tally = new DayTally()));
       tally.add(contribution);
       for (const line of facts.skus) skuTitles.set(line.sku, line.title);
-      if (facts.buyerId !== null) buyerNames.set(facts.buyerId, facts.buyerName);
+      if (facts.buyerId !== null) {
+        buyerNames.set(facts.buyerId, facts.buyerName);
+        const buyer = buyers.get(facts.buyerId);
+        if (buyer === undefined) buyers.set(facts.buyerId, { buyerId: facts.buyerId, requests: 1, last: request.requestedAt });
+        else {
+          buyer.requests += 1;
+          if (request.requestedAt > buyer.last) buyer.last = request.requestedAt;
+        }
+      }
     }
     const { refund } = contribution;
     if (refund !== null && refund.day >= input.from && refund.day <= input.to) {
@@ -45,6 +54,7 @@ export function insightsByScan(
     { ...input, stores: [...stores].sort() },
     (day) => one(days.get(day)),
     (day) => one(refunds.get(day)),
+    [...buyers.values()],
     { skuTitle: (sku) => skuTitles.get(sku) ?? '', buyerName: (buyerId) => buyerNames.get(buyerId) ?? '' },
   );
 }

@@ -33,7 +33,11 @@ function removeValue(values: number[], value: number): void {
   values.pop();
 }
 
-/** The figures of the requests opened on one day in one store; contributions go in and come out exactly. */
+/**
+ * The figures of the requests opened on one day in one store; contributions go in and come out
+ * exactly. Buyers are not tallied per day: see `RepeatBuyer` (only buyers with enough requests
+ * overall can be repeat cancellers in a range, so they are counted from their own requests).
+ */
 export class DayTally {
   requests = 0;
   readonly byReason: number[] = BUYER_REASONS.map(() => 0);
@@ -45,8 +49,6 @@ export class DayTally {
   readonly platformCost = new Map<string, CurrencyTotal>();
   /** SKU -> requests per reason (positions of BUYER_REASONS). */
   readonly skus = new Map<string, number[]>();
-  /** Buyer id -> the requestedAt of each of their requests that day. */
-  readonly buyers = new Map<string, string[]>();
 
   get empty(): boolean {
     return this.requests === 0;
@@ -83,17 +85,6 @@ export class DayTally {
       reasons[c.reason] = (reasons[c.reason] ?? 0) + sign;
       if (sign === -1 && reasons.every((count) => count === 0)) this.skus.delete(sku);
     }
-    if (c.buyerId !== null) {
-      const times = this.buyers.get(c.buyerId);
-      if (sign === 1) {
-        if (times === undefined) this.buyers.set(c.buyerId, [c.requestedAt]);
-        else times.push(c.requestedAt);
-      } else if (times !== undefined) {
-        const at = times.indexOf(c.requestedAt);
-        if (at >= 0) times.splice(at, 1);
-        if (times.length === 0) this.buyers.delete(c.buyerId);
-      }
-    }
   }
 }
 
@@ -114,6 +105,14 @@ export class RefundTally {
 export interface Names {
   skuTitle(sku: string): string;
   buyerName(buyerId: string): string;
+}
+
+/** A buyer's requests in the range (already over the threshold). */
+export interface RepeatBuyer {
+  buyerId: string;
+  requests: number;
+  /** The latest requestedAt among them. */
+  last: string;
 }
 
 export interface SummaryInput {
@@ -138,14 +137,15 @@ function mergeTotals(into: Map<string, CurrencyTotal>, from: ReadonlyMap<string,
 }
 
 /**
- * The figures for a range from the tallies of its days (one list per day: a tally per store) and
- * the refund tallies of its days. The only place figures are shaped, for the kept aggregate and
- * for the full pass alike.
+ * The figures for a range from the tallies of its days (one list per day: a tally per store), the
+ * refund tallies of its days and the buyers' counts in the range. The only place figures are
+ * shaped, for the kept aggregate and for the full pass alike.
  */
 export function summarise(
   input: SummaryInput,
   dayTallies: (day: string) => readonly DayTally[],
   refundTallies: (day: string) => readonly RefundTally[],
+  repeatBuyers: readonly RepeatBuyer[],
   names: Names,
 ): Insights {
   const days = daysBetween(input.from, input.to);
@@ -155,7 +155,6 @@ export function summarise(
   let decidedByPlatform = 0;
   const platformCost = new Map<string, CurrencyTotal>();
   const skus = new Map<string, number[]>();
-  const buyers = new Map<string, { count: number; last: string }>();
   const weeks = new Map<string, Map<string, CurrencyTotal>>();
   const perDay: Insights['perDay'] = [];
 
@@ -175,13 +174,6 @@ export function summarise(
         if (merged === undefined) skus.set(sku, [...reasons]);
         else reasons.forEach((count, index) => (merged[index] = (merged[index] ?? 0) + count));
       }
-      for (const [buyerId, times] of tally.buyers) {
-        let last = times[0] ?? '';
-        for (const time of times) if (time > last) last = time;
-        const merged = buyers.get(buyerId);
-        if (merged === undefined) buyers.set(buyerId, { count: times.length, last });
-        else buyers.set(buyerId, { count: merged.count + times.length, last: last > merged.last ? last : merged.last });
-      }
     }
     const week = weekStartOf(day);
     let weekTotals = weeks.get(week);
@@ -195,25 +187,21 @@ export function summarise(
 
   const sortedMs = Float64Array.from(responseMs).sort();
   const sortedShares = Float64Array.from(shares).sort();
-  const topSkus = [...skus.entries()]
-    .map(([sku, reasons]) => ({ sku, reasons, requests: skuRequests(reasons) }))
-    .sort((a, b) => b.requests - a.requests || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
-    .slice(0, TOP_SKUS)
-    .map(({ sku, reasons, requests }) => ({
-      sku,
-      title: names.skuTitle(sku),
-      requests,
-      topReasons: BUYER_REASONS.map((reason, index) => ({ reason, count: reasons[index] ?? 0 }))
-        .filter((entry) => entry.count > 0)
-        // Stable sort: ties keep the catalogue's order.
-        .sort((a, b) => b.count - a.count)
-        .slice(0, TOP_REASONS_PER_SKU),
-    }));
-  const repeatCancellers = [...buyers.entries()]
-    .filter(([, buyer]) => buyer.count > input.repeatMoreThan)
-    .sort(([aId, a], [bId, b]) => b.count - a.count || (a.last > b.last ? -1 : a.last < b.last ? 1 : 0) || (aId < bId ? -1 : aId > bId ? 1 : 0))
+  const topSkus = topEntries(skus, TOP_SKUS).map(({ sku, reasons, requests }) => ({
+    sku,
+    title: names.skuTitle(sku),
+    requests,
+    topReasons: BUYER_REASONS.map((reason, index) => ({ reason, count: reasons[index] ?? 0 }))
+      .filter((entry) => entry.count > 0)
+      // Stable sort: ties keep the catalogue's order.
+      .sort((a, b) => b.count - a.count)
+      .slice(0, TOP_REASONS_PER_SKU),
+  }));
+  const repeatCancellers = repeatBuyers
+    .filter((buyer) => buyer.requests > input.repeatMoreThan)
+    .sort((a, b) => b.requests - a.requests || (a.last > b.last ? -1 : a.last < b.last ? 1 : 0) || (a.buyerId < b.buyerId ? -1 : a.buyerId > b.buyerId ? 1 : 0))
     .slice(0, MAX_REPEAT_CANCELLERS)
-    .map(([buyerId, buyer]) => ({ buyerId, buyerName: names.buyerName(buyerId), requests: buyer.count, lastRequestedAt: buyer.last }));
+    .map((buyer) => ({ buyerId: buyer.buyerId, buyerName: names.buyerName(buyer.buyerId), requests: buyer.requests, lastRequestedAt: buyer.last }));
 
   return {
     from: input.from,
@@ -235,6 +223,27 @@ export function summarise(
     topSkus,
     repeatCancellers,
   };
+}
+
+/**
+ * The `limit` SKUs in most requests (ties by SKU), by one pass that keeps the best few: a range
+ * can hold thousands of SKUs, and sorting them all for ten is most of a query's time.
+ */
+function topEntries(skus: ReadonlyMap<string, number[]>, limit: number): Array<{ sku: string; reasons: number[]; requests: number }> {
+  const best: Array<{ sku: string; reasons: number[]; requests: number }> = [];
+  const before = (a: { sku: string; requests: number }, b: { sku: string; requests: number }): boolean => a.requests > b.requests || (a.requests === b.requests && a.sku < b.sku);
+  for (const [sku, reasons] of skus) {
+    const requests = skuRequests(reasons);
+    if (requests === 0) continue;
+    const entry = { sku, reasons, requests };
+    const worst = best[best.length - 1];
+    if (best.length === limit && worst !== undefined && !before(entry, worst)) continue;
+    let at = best.length;
+    while (at > 0 && before(entry, best[at - 1] as typeof entry)) at -= 1;
+    best.splice(at, 0, entry);
+    if (best.length > limit) best.pop();
+  }
+  return best;
 }
 
 /** A request counts once per SKU, and has one reason: the SKU's requests are its reason counts' sum. */

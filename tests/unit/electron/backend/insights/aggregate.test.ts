@@ -355,6 +355,28 @@ describe('Insights kept up to date', () => {
   });
 });
 
+describe('Insights top SKUs', () => {
+  it('keeps the ten SKUs in most requests out of more, ties by SKU', async () => {
+    // K01 in 1 request, K02 and K03 in 3 each, K04..K12 in 4..12.
+    const counts: Array<[string, number]> = [['K01', 1], ['K02', 3], ['K03', 3], ...Array.from({ length: 9 }, (_, at): [string, number] => [`K${String(at + 4).padStart(2, '0')}`, at + 4])];
+    const orders = new Map<string, Order>();
+    const rows: CachedRequest[] = [];
+    for (const [sku, count] of counts) {
+      for (let n = 0; n < count; n += 1) {
+        const item = order(`${sku}-${n}`, 'S1', 'B9', [sku]);
+        orders.set(item.id, item);
+        rows.push(toCachedRequest(makeRequest({ id: `R-${sku}-${n}`, requestedAt: iso('2026-03-05T12:00:00') }, item), item));
+      }
+    }
+    const many = new InsightsIndex();
+    await many.ready({ requests: () => Promise.resolve(rows), orders: (ids) => Promise.resolve(ids.map((id) => orders.get(id))), audit: () => Promise.resolve([]) });
+    const { topSkus } = many.query(input());
+    expect(topSkus.map((sku) => [sku.sku, sku.requests])).toEqual([
+      ['K12', 12], ['K11', 11], ['K10', 10], ['K09', 9], ['K08', 8], ['K07', 7], ['K06', 6], ['K05', 5], ['K04', 4], ['K02', 3],
+    ]);
+  });
+});
+
 describe('Insights input', () => {
   it('names the field when "from" is after "to" or the range is longer than 366 days', () => {
     const reversed = InsightsInputSchema.safeParse({ from: '2026-03-10', to: '2026-03-04' });
