@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { formatTimeLeft } from '../../shared/domain/time';
 import { formatMoney, fromDecimal } from '../../shared/money';
@@ -263,3 +264,16 @@ test('each export downloads a CSV whose rows are the screen\'s', async ({ page }
   expect(await cspViolations(page)).toEqual([]);
   checkErrors();
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`no serious or critical axe violation on Insights (${colorScheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    await openInsights(page);
+    await expect(page.locator('[data-chart="requestsPerDay"] canvas')).toBeVisible();
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = results.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
+    expect(serious).toEqual([]);
+  });
+}
