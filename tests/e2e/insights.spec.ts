@@ -135,14 +135,9 @@ async function openInsights(page: Page): Promise<void> {
   await expect(page.locator('.insights')).toHaveAttribute('aria-busy', 'false');
 }
 
-/**
- * What the page's CSP blocked, but zod's probe for `new Function` (zod 4 tries it once, catches
- * the refusal and parses without JIT; it is in the main bundle, not Insights' chunk, and the
- * renderer could set `z.config({ jitless: true })` to stop it).
- */
+/** Everything the page's CSP blocked (the renderer sets zod jitless, so not even its eval probe). */
 async function cspViolations(page: Page): Promise<string[]> {
-  const all = await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
-  return all.filter((violation) => !violation.startsWith('script-src: eval '));
+  return page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 }
 
 test.beforeEach(async ({ page }) => {
