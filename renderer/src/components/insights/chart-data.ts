@@ -69,10 +69,15 @@ export function refundCurrencies(figures: Insights): string[] {
   return [...new Set(figures.refundsPerWeek.flatMap((week) => week.totals.map((total) => total.currency)))];
 }
 
-export function refundsPerWeekData(figures: Insights, locale: string, theme: ChartTheme): ChartData<'bar', number[], string> {
+/**
+ * Refunds per week, one dataset per currency; with `only`, that currency's alone (the screen draws
+ * one small chart per currency: on a shared axis ¥180,000 would flatten every other currency).
+ */
+export function refundsPerWeekData(figures: Insights, locale: string, theme: ChartTheme, only?: string): ChartData<'bar', number[], string> {
+  const currencies = refundCurrencies(figures);
   return {
     labels: figures.refundsPerWeek.map((week) => formatDay(week.weekStart, locale, 'short')),
-    datasets: refundCurrencies(figures).map((currency, index) => ({
+    datasets: currencies.flatMap((currency, index) => (only === undefined || only === currency ? [{ currency, index }] : [])).map(({ currency, index }) => ({
       label: currency,
       data: figures.refundsPerWeek.map((week) => {
         const total = week.totals.find((entry) => entry.currency === currency);

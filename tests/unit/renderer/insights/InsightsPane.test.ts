@@ -71,7 +71,11 @@ describe('Insights', () => {
     expect(wrapper.find('.app').classes()).toContain('insights-open');
     expect(document.activeElement?.id).toBe('insights-title');
     expect(wrapper.find('[data-view="insights"]').attributes('aria-current')).toBe('page');
-    expect(wrapper.findAll('canvas[data-chart-type="bar"]')).toHaveLength(4);
+    // Requests per day, time to respond, top SKUs, and one small refunds chart per currency.
+    const currencies = new Set(makeInsights({}).refundsPerWeek.flatMap((week) => week.totals.map((total) => total.currency)));
+    expect(currencies.size).toBeGreaterThan(1);
+    expect(wrapper.findAll('canvas[data-chart-type="bar"]')).toHaveLength(3 + currencies.size);
+    expect(wrapper.findAll('[data-chart="refundsPerWeek"] figcaption').map((caption) => caption.text())).toEqual([...currencies]);
     expect(wrapper.findAll('canvas[data-chart-type="doughnut"]')).toHaveLength(1);
     // Each figure has its table: captioned, headed, reachable by Tab.
     const tables = wrapper.findAll('.figure-table');
