@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import type { Order } from '../../shared/domain/order';
 import type { CancelRequest } from '../../shared/domain/request';
@@ -83,5 +84,12 @@ test('views switch and show their own requests', async ({ page }) => {
   expect(rendered).toBeLessThan(requests.length);
   const first = [...requests].sort(byTimeLeft)[0];
   await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', first?.id ?? '');
+  // The queue's own Export CSV button downloads the whole view, not only what is on screen.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="queue"]').click()]);
+  const csv = await readFile(await download.path(), 'utf8');
+  expect(csv.startsWith('\uFEFF')).toBe(true);
+  const lines = csv.trimEnd().split('\r\n');
+  expect(lines).toHaveLength(requests.length + 1);
+  expect(csv).toContain(first?.orderId ?? '-');
   checkErrors();
 });
