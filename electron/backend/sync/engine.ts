@@ -194,6 +194,8 @@ export class SyncEngine {
     let highest: VersionedRecord | undefined;
     // The next page is fetched while this one is written: the network and the cache overlap.
     let pending: Promise<ListPage<T>> | null = fetchPage({ updatedSince: mark.since, cursor: mark.cursor, limit: this.pageSize });
+    // Stopped before it is awaited (the backend closing), its failure must not surface as unhandled.
+    pending.catch(() => undefined);
     for (;;) {
       if (this.stopped || pending === null) return;
       const page: ListPage<T> = await pending;
