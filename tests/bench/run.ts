@@ -233,7 +233,6 @@ async function measureSize(size: number, figures: Figure[]): Promise<void> {
     const heap: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       gc();
-      const heapBefore = process.memoryUsage().heapUsed;
       const started = performance.now();
       const restarted = newBackend(marketplace, dataDir);
       await restarted.start();
@@ -242,8 +241,11 @@ async function measureSize(size: number, figures: Figure[]): Promise<void> {
       await restarted.whenFullyLoaded();
       toFull.push(performance.now() - started);
       await restarted.syncIdle();
+      // The heap after a full load, whole (design.md §11: "main-side heap after full load"). A
+      // difference with the heap before the restart read negative once the previous backend's
+      // memory was still waiting for collection at "before".
       gc();
-      heap.push((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024);
+      heap.push(process.memoryUsage().heapUsed / 1024 / 1024);
       await restarted.close();
     }
     figures.push(

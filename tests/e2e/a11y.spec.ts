@@ -83,6 +83,9 @@ for (const scheme of ['light', 'dark'] as const) {
     // The bulk plan: select two, accept.
     await page.keyboard.press('/');
     await page.keyboard.press('Escape');
+    // The whole view is back (keys pressed while it reloads find no focused row and do nothing).
+    await expect(page.getByTestId('queue-scroll')).toBeFocused();
+    await expect(page.locator('.queue-body .queue-row[data-request-id]').nth(1)).toBeVisible();
     await page.keyboard.press('x');
     await page.keyboard.press('Shift+J');
     await page.keyboard.press('a');
