@@ -96,19 +96,33 @@ async function measureDecisions(marketplace: MarketplaceProcess, dataDir: string
   const bare: number[] = [];
   const dispatchRate: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
-    // Each run decides on the same 1,000 requests: it starts from a copy of the synced data.
+    // Each run starts from a copy of the synced data, but the marketplace keeps the decisions of
+    // the runs before (the copy syncs them back): so each run takes 1,000 requests that the rules
+    // will accept now (by the plan), and every run does the same work.
     const runDir = await mkdtemp(join(tmpdir(), 'desk-bench-decide-'));
     await cp(dataDir, runDir, { recursive: true });
     const backend = newBackend(marketplace, runDir);
     await backend.start();
     await backend.whenFullyLoaded();
     await backend.syncIdle();
+    // One more pass, so what the runs before did on the marketplace is all in (orders included).
+    await backend.handle('sync.now', { full: false });
     const settings = await backend.handle('settings.get', {});
     await backend.handle('settings.update', { policy: { ...settings.policy, undoWindowSeconds: 0 } });
-    const open = (await backend.db.requests.toArray())
+    const candidates = (await backend.db.requests.toArray())
       .filter((row) => row.view === 'needs_reply' && row.kind === 'cancel' && row.local === null)
       .sort((a, b) => (a.respondBy < b.respondBy ? -1 : a.respondBy > b.respondBy ? 1 : a.id < b.id ? -1 : 1))
-      .slice(0, 1_000);
+      .slice(0, 5_000);
+    const plan = await backend.handle('decisions.plan', { requestIds: candidates.map((row) => row.id), action: { type: 'accept' } });
+    const acceptable = new Set(plan.items.flatMap((item) => (item.status === 'will_do' ? [item.requestId] : [])));
+    const open = candidates.filter((row) => acceptable.has(row.id)).slice(0, 1_000);
+    if (run > 0 && open.length < 1_000) {
+      // A small dataset runs out of requests to accept: a run on fewer would not be the same work.
+      console.log(`decision run ${run + 1} at ${tag} skipped: only ${open.length} requests left to accept`);
+      await backend.close();
+      await rm(runDir, { recursive: true, force: true });
+      continue;
+    }
     bare.push(await bareDecisionWrite(open));
     gc();
     const started = performance.now();
