@@ -24,9 +24,21 @@ export interface DeskContext {
 
 /** The queue is on screen (Insights hide it: keys must not act on rows nobody sees). */
 const inQueue = (context: DeskContext): boolean => !context.ui.insightsOpen;
-const hasTarget = (context: DeskContext): boolean => inQueue(context) && (context.selection.count > 0 || context.queue.focused !== null);
-const hasFocus = (context: DeskContext): boolean => inQueue(context) && context.queue.focused !== null;
-const hasRows = (context: DeskContext): boolean => inQueue(context) && context.queue.total > 0;
+// While a view's first page loads there is no focused row yet: a key pressed then is kept (its
+// command waits for the page, see afterLoad) rather than lost.
+const reloading = (context: DeskContext): boolean => inQueue(context) && context.queue.loading;
+const hasTarget = (context: DeskContext): boolean =>
+  reloading(context) || (inQueue(context) && (context.selection.count > 0 || context.queue.focused !== null));
+const hasFocus = (context: DeskContext): boolean => reloading(context) || (inQueue(context) && context.queue.focused !== null);
+const hasRows = (context: DeskContext): boolean => reloading(context) || (inQueue(context) && context.queue.total > 0);
+
+/** Runs once the queue's page is in, in the order the keys came. */
+function afterLoad(run: (context: DeskContext) => void | Promise<void>): (context: DeskContext) => Promise<void> {
+  return async (context) => {
+    await context.queue.ready();
+    await run(context);
+  };
+}
 const canDecide = (context: DeskContext): boolean => hasTarget(context) && !context.decisions.busy && context.decisions.dialog === null;
 
 function notifyExported(context: DeskContext, exported: Exported): void {
@@ -57,8 +69,8 @@ function goTo(view: ViewId) {
 
 /** `when` and `run` of every command in the catalogue (shared/commands.ts). */
 export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
-  'queue.next': { when: hasRows, run: (context) => context.queue.moveFocus(1) },
-  'queue.previous': { when: hasRows, run: (context) => context.queue.moveFocus(-1) },
+  'queue.next': { when: hasRows, run: afterLoad((context) => context.queue.moveFocus(1)) },
+  'queue.previous': { when: hasRows, run: afterLoad((context) => context.queue.moveFocus(-1)) },
   'request.open': {
     when: hasFocus,
     run: (context) => {
@@ -93,20 +105,20 @@ export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
   },
   'queue.toggleSelect': {
     when: hasFocus,
-    run: (context) => {
+    run: afterLoad((context) => {
       const row = context.queue.focused;
       if (row !== null) context.selection.toggle(row.requestId, context.queue.focusIndex);
-    },
+    }),
   },
-  'queue.extendDown': { when: hasFocus, run: (context) => context.selection.extend(1) },
-  'queue.extendUp': { when: hasFocus, run: (context) => context.selection.extend(-1) },
-  'queue.selectAll': { when: hasRows, run: (context) => context.selection.selectAll() },
-  'request.accept': { when: canDecide, run: (context) => context.decisions.begin('accept') },
-  'request.refuse': { when: canDecide, run: (context) => context.decisions.begin('refuse') },
-  'request.requestProof': { when: canDecide, run: (context) => context.decisions.begin('request_proof') },
-  'request.offer': { when: canDecide, run: (context) => context.decisions.begin('offer') },
-  'request.escalate': { when: canDecide, run: (context) => context.decisions.begin('escalate') },
-  'request.note': { when: canDecide, run: (context) => context.decisions.openNote() },
+  'queue.extendDown': { when: hasFocus, run: afterLoad((context) => context.selection.extend(1)) },
+  'queue.extendUp': { when: hasFocus, run: afterLoad((context) => context.selection.extend(-1)) },
+  'queue.selectAll': { when: hasRows, run: afterLoad((context) => context.selection.selectAll()) },
+  'request.accept': { when: canDecide, run: afterLoad((context) => context.decisions.begin('accept')) },
+  'request.refuse': { when: canDecide, run: afterLoad((context) => context.decisions.begin('refuse')) },
+  'request.requestProof': { when: canDecide, run: afterLoad((context) => context.decisions.begin('request_proof')) },
+  'request.offer': { when: canDecide, run: afterLoad((context) => context.decisions.begin('offer')) },
+  'request.escalate': { when: canDecide, run: afterLoad((context) => context.decisions.begin('escalate')) },
+  'request.note': { when: canDecide, run: afterLoad((context) => context.decisions.openNote()) },
   'batch.undo': { when: (context) => context.decisions.lastDecision !== null && !context.decisions.busy, run: (context) => context.decisions.undo() },
   'view.needsReply': goTo('needs_reply'),
   'view.proofRequested': goTo('proof_requested'),

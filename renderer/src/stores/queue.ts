@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
 import type { ViewId } from '../../../shared/domain/views';
 import type { QueueRow, QueueSort, ViewCounts } from '../../../shared/ipc/contract';
 import { getDesk, unwrap } from '../api/desk';
@@ -33,6 +33,15 @@ export const useQueueStore = defineStore('queue', () => {
   /** Pages the screen shows now, refetched when the queue changes. */
   let visible: { first: number; last: number } = { first: 0, last: 0 };
   let generation = 0;
+
+  /** Keys pressed while the first page of a view loads wait for it, in order, instead of being lost. */
+  const waiting: Array<() => void> = [];
+  watch(loading, (isLoading) => {
+    if (!isLoading) for (const resolve of waiting.splice(0)) resolve();
+  });
+  function ready(): Promise<void> {
+    return loading.value ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve();
+  }
 
   const rowAt = (index: number): QueueRow | undefined => pages.value.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
   const focused = computed<QueueRow | null>(() => rowAt(focusIndex.value) ?? null);
@@ -195,6 +204,7 @@ export const useQueueStore = defineStore('queue', () => {
     focused,
     pages,
     rowAt,
+    ready,
     ensureRange,
     reset,
     refresh,

@@ -197,6 +197,23 @@ describe('the keyboard on the virtual queue', () => {
     expect(wrapper.findAll('.queue-row[aria-selected="true"]')).toHaveLength(0);
   });
 
+  it('keys pressed while a view loads wait for its rows instead of being lost', async () => {
+    setDesk(pagedDesk(manyRows(40)).api);
+    const wrapper = mount(App, { attachTo: document.body });
+    await flushPromises();
+    key('j');
+    await flushPromises();
+    expect(wrapper.get('[data-focused="true"]').attributes('data-request-id')).toBe('r-1');
+    // g d starts loading Done; x and Shift+J come before its first page does.
+    key('g');
+    key('d');
+    key('x');
+    key('J', { shiftKey: true });
+    await flushPromises();
+    expect(wrapper.get('.queue-heading').text()).toContain('Done');
+    expect(wrapper.findAll('.queue-row[aria-selected="true"]').map((row) => row.attributes('data-request-id'))).toEqual(['r-0', 'r-1']);
+  });
+
   it('g then d goes to Done', async () => {
     const desk = pagedDesk(manyRows(3));
     setDesk(desk.api);
