@@ -90,8 +90,8 @@ async function openApp(browser: Browser, url: string): Promise<{ page: Page; row
     const rows = Number.parseInt((await page.locator('[data-count="all"]').innerText()).replace(/\D/g, ''), 10);
     if (!(rows > 0)) throw new Error('the All view is empty');
     await page.locator(SCROLLER).focus();
-    // Let the detail pane and the first pages settle.
-    await page.waitForTimeout(1_000);
+    // The detail pane has shown the focused request (its first read is done).
+    await page.locator('.detail-pane[aria-busy="false"] .detail-title').waitFor({ timeout: 60_000 });
     if (errors.length > 0) throw new Error(`errors in the page: ${errors.join('; ')}`);
     return { page, rows };
   } catch (error) {

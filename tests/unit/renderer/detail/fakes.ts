@@ -11,9 +11,9 @@ import type { CancelRequest } from '../../../../shared/domain/request';
 import { allowedActions } from '../../../../shared/rules/actions';
 import { DEFAULT_POLICY } from '../../../../shared/rules/policy';
 import { recommend } from '../../../../shared/rules/recommend';
-import { NOW, at, makeOrder, makeRequest } from './factories';
+import { NOW, at, makeOrder, makeRequest } from '../../shared/factories';
 
-export { NOW, DAY, HOUR, at, makeEvidence, makeLine, makeOrder, makeRequest } from './factories';
+export { NOW, DAY, HOUR, at, makeEvidence, makeLine, makeOrder, makeRequest } from '../../shared/factories';
 
 interface Held {
   channel: ChannelName;

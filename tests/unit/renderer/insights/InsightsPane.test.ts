@@ -176,7 +176,8 @@ describe('Insights', () => {
       const wrapper = await openInsights();
       await wrapper.find('[data-export="outcomes"]').trigger('click');
       await flushPromises();
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      // The download's object URL is revoked on the next tick: wait for that, not for time.
+      await vi.waitFor(() => expect(revokeObjectURL).toHaveBeenCalledWith('blob:test'));
       expect(clicks).toEqual(['insights-outcomes-2026-03-01-to-2026-03-30.csv']);
       const text = new TextDecoder().decode(await created[0]?.arrayBuffer());
       // TextDecoder drops the BOM by default: check the bytes for it.
