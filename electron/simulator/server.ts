@@ -83,7 +83,11 @@ export interface SimulatorOptions {
    * while a test drives marketplace time by hand; pass a manual clock to hold calls in flight.
    */
   readonly networkClock?: Clock;
-  /** "Now" for the generated dataset; defaults to `clock.now()` at start. */
+  /**
+   * "Now" for the generated dataset; defaults to `clock.now()` at start. Needs `clock`: a dataset
+   * generated for a fixed instant but aged by the wall clock goes stale as the days pass (every
+   * deadline falls and the marketplace decides every request itself), so that pair is refused.
+   */
   readonly startMs?: number;
   /** Bearer token for /v1; random when absent. */
   readonly token?: string;
@@ -178,6 +182,11 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     );
   }
   const settings = parsed.data;
+  if (settings.startMs !== undefined && options.clock === undefined) {
+    throw new RangeError(
+      'Invalid simulator options: "startMs" needs a "clock" (e.g. createManualClock(startMs)); on the wall clock a dataset made for a fixed instant goes stale as the days pass.',
+    );
+  }
   const clock = options.clock ?? systemClock;
   const startMs = settings.startMs ?? clock.now();
   const token = settings.token ?? `sim-${randomBytes(16).toString('hex')}`;

@@ -1,24 +1,18 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CancelRequest } from '../../../../shared/domain/request';
 import { viewOfState } from '../../../../shared/domain/views';
 import type { QueuePage, QueueRow } from '../../../../shared/ipc/contract';
-import { createBackend, type Backend } from '../../../../electron/backend';
-import { silentLogger } from '../../../../electron/backend/log';
-import { systemClock } from '../../../../electron/backend/system-clock';
-import { createSimulator, type Simulator } from '../../../../electron/simulator/server';
+import type { Backend } from '../../../../electron/backend';
+import type { Simulator } from '../../../../electron/simulator/server';
+import { startDesk, type Desk, type DeskBackendOptions } from '../../../support/desk';
 import { byTimeLeft, fetchAllFromMarketplace } from '../../../support/marketplace';
 
+let desk: Desk;
 let simulator: Simulator;
-let dataDir: string;
-const open: Backend[] = [];
 
-function backendOn(baseUrl: string, token: string, dir = dataDir): Backend {
-  const backend = createBackend({ dataDir: dir, marketplace: { baseUrl, token }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000 });
-  open.push(backend);
-  return backend;
+/** A backend of its own (not started) on the desk's clock and data folder. */
+function backendOn(baseUrl: string, token: string, http: DeskBackendOptions['http'] = {}): Backend {
+  return desk.openBackend({ marketplace: { baseUrl, token }, http });
 }
 
 async function readWholeView(backend: Backend, view: 'all' | 'needs_reply', limit: number): Promise<QueueRow[]> {
@@ -33,13 +27,13 @@ async function readWholeView(backend: Backend, view: 'all' | 'needs_reply', limi
 }
 
 beforeEach(async () => {
-  simulator = await createSimulator({ seed: 3, orders: 400 });
-  dataDir = await mkdtemp(join(tmpdir(), 'desk-backend-'));
+  // The desk's own backend stays unstarted here: each test starts the ones it needs.
+  desk = await startDesk({ seed: 3, orders: 400, start: false });
+  ({ simulator } = desk);
 });
 
 afterEach(async () => {
-  for (const backend of open.splice(0)) await backend.close();
-  await simulator.close();
+  await desk.close();
 });
 
 describe('backend: a first sync pass into the cache and the queue over the contract', () => {
@@ -100,12 +94,11 @@ describe('backend: a first sync pass into the cache and the queue over the contr
     await first.handle('sync.now', { full: false });
     const cached = await readWholeView(first, 'all', 200);
     await first.close();
-    open.splice(open.indexOf(first), 1);
     const deadUrl = simulator.url;
     await simulator.close();
-    simulator = await createSimulator({ seed: 3, orders: 10 });
 
-    const second = backendOn(deadUrl, 'whatever');
+    // One attempt per call: the pass fails at once instead of waiting for retries on the manual clock.
+    const second = backendOn(deadUrl, 'whatever', { maxAttempts: 1 });
     await second.start();
     expect(await readWholeView(second, 'all', 200)).toEqual(cached);
     const status = await second.handle('sync.now', { full: false });

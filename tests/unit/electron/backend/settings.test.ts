@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../../../electron/backend';
 import { silentLogger } from '../../../../electron/backend/log';
-import { systemClock } from '../../../../electron/backend/system-clock';
+import { createManualClock } from '../../../../electron/simulator/clock';
 import { dispatchCall } from '../../../../shared/ipc/dispatch';
 import { DEFAULT_POLICY } from '../../../../shared/rules/policy';
 import { DEFAULT_SETTINGS, SettingsSchema } from '../../../../shared/settings';
+import { TEST_START_MS } from '../../../support/desk';
 
 describe('settings', () => {
   it('start from defaults, change, reach listeners, and survive a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'desk-settings-'));
-    const options = { dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: systemClock, log: silentLogger };
+    const options = { dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: createManualClock(TEST_START_MS), log: silentLogger };
     const first = createBackend(options);
     await first.start();
     expect(await first.handle('settings.get', {})).toEqual(DEFAULT_SETTINGS);
@@ -40,7 +41,7 @@ describe('settings', () => {
 
   it('changes only the fields a patch carries, validated at the boundary (the policy, the undo window, the deadline alerts)', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'desk-settings-'));
-    const backend = createBackend({ dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: systemClock, log: silentLogger });
+    const backend = createBackend({ dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: createManualClock(TEST_START_MS), log: silentLogger });
     await backend.start();
     // Through the binding helper, as the renderer's calls arrive (the patch is parsed there).
     const update = (patch: unknown) => dispatchCall('settings.update', patch, (channel, input) => backend.handle(channel as 'settings.update', input as never));

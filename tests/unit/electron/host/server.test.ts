@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createBackend, type Backend } from '../../../../electron/backend';
+import type { Backend } from '../../../../electron/backend';
 import { silentLogger } from '../../../../electron/backend/log';
-import { systemClock } from '../../../../electron/backend/system-clock';
 import { CONNECTION_FILE, createHostConnection, loadSavedConnection } from '../../../../electron/host/connection';
 import { startHost, type Host } from '../../../../electron/host/server';
-import { createSimulator, type Simulator } from '../../../../electron/simulator/server';
+import type { Simulator } from '../../../../electron/simulator/server';
+import { startDesk, type Desk } from '../../../support/desk';
 
+let desk: Desk;
 let simulator: Simulator;
 let backend: Backend;
 let host: Host;
@@ -17,20 +18,18 @@ let rendererDir: string;
 let dataDir: string;
 
 beforeAll(async () => {
-  simulator = await createSimulator({ seed: 5, orders: 100 });
-  dataDir = await mkdtemp(join(tmpdir(), 'desk-host-'));
+  // The host serves a backend that has not synced yet (start() only opens the cache).
+  desk = await startDesk({ seed: 5, orders: 100, sync: false });
+  ({ simulator, backend, dataDir } = desk);
   rendererDir = await mkdtemp(join(tmpdir(), 'desk-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Cancel Desk</title>');
-  backend = createBackend({ dataDir, marketplace: { baseUrl: simulator.url, token: simulator.token }, clock: systemClock, log: silentLogger });
-  await backend.start();
   const connection = createHostConnection({ dataDir, active: { kind: 'demo', marketplaceUrl: simulator.url }, token: null, log: silentLogger });
   host = await startHost({ backend, connection, rendererDir, log: silentLogger });
 });
 
 afterAll(async () => {
   await host.close();
-  await backend.close();
-  await simulator.close();
+  await desk.close();
 });
 
 function wsUrl(token: string | null): string {

@@ -84,7 +84,8 @@ describe('deadlines (buyers idle)', () => {
             break;
           case 'proof_submitted':
             expect(current.state).toBe('closed_by_platform');
-            expect(current.resolution?.amount).not.toBeNull();
+            // The platform decided for the buyer: a resolution with a real amount.
+            expect(current.resolution).toMatchObject({ amount: { amountMinor: expect.any(Number) as number, currency: expect.any(String) as string } });
             break;
           case 'proof_requested':
             // No proof by the due date: closed for the seller.

@@ -220,6 +220,8 @@ describe('createSimulator options', () => {
     await expect(createSimulator({ seed: -1, orders: 10 })).rejects.toThrow(/"seed"/);
     await expect(createSimulator({ seed: 1, orders: 1.5 })).rejects.toThrow(/"orders"/);
     await expect(createSimulator({ seed: 1, orders: 1, token: 'short' })).rejects.toThrow(/"token"/);
+    // A dataset made for a fixed instant, aged by the wall clock, would go stale as days pass.
+    await expect(createSimulator({ seed: 1, orders: 1, startMs: START_MS })).rejects.toThrow(/"startMs" needs a "clock"/);
   });
 
   it('closes idempotently', async () => {

@@ -1,56 +1,29 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../../../electron/backend';
-import type { CachedRequest } from '../../../../../electron/backend/cache/records';
-import { silentLogger } from '../../../../../electron/backend/log';
-import { createManualClock, type ManualClock } from '../../../../../electron/simulator/clock';
-import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Backend } from '../../../../../electron/backend';
+import type { ManualClock } from '../../../../../electron/simulator/clock';
+import type { Simulator } from '../../../../../electron/simulator/server';
 import { dispatchCall } from '../../../../../shared/ipc/dispatch';
-import { DEFAULT_POLICY } from '../../../../../shared/rules/policy';
+import { startDesk, type Desk } from '../../../../support/desk';
 
+let desk: Desk | undefined;
 let simulator: Simulator;
 let backend: Backend;
 let clock: ManualClock;
-const START = Date.UTC(2026, 10, 26, 9);
 
+/** The demo marketplace and a synced backend on one manual clock, with this undo window. */
 async function startBackend(undoWindowSeconds: number): Promise<void> {
-  clock = createManualClock(START);
-  backend = createBackend({
-    dataDir: await mkdtemp(join(tmpdir(), 'desk-decide-')),
-    marketplace: { baseUrl: simulator.url, token: simulator.token },
-    clock,
-    log: silentLogger,
-    syncIntervalMs: 24 * 3_600_000,
-    dispatchRetry: { baseMs: 1, capMs: 2 },
-  });
-  await backend.start();
-  await backend.handle('sync.now', { full: false });
-  await backend.handle('settings.update', { policy: { ...DEFAULT_POLICY, undoWindowSeconds } });
+  desk = await startDesk({ seed: 8, orders: 600, policy: { undoWindowSeconds } });
+  ({ simulator, backend, clock } = desk);
 }
 
 /** Lets the undo window pass and waits until the outbox has delivered what is due. */
-async function deliver(): Promise<void> {
-  clock.advance(60_000);
-  await backend.dispatchIdle();
-}
-
-async function find(predicate: (row: CachedRequest) => boolean): Promise<CachedRequest> {
-  const row = (await backend.db.requests.toArray()).find(predicate);
-  if (row === undefined) throw new Error('no request in the demo data fits this test');
-  return row;
-}
-
-const ledgerFor = (requestId: string) => simulator.state.ledger.filter((entry) => entry.requestId === requestId && entry.actor === 'seller');
-
-beforeEach(async () => {
-  simulator = await createSimulator({ seed: 8, orders: 600, buyers: { active: false }, startMs: START });
-});
+const deliver = (): Promise<void> => (desk as Desk).deliver();
+const find: Desk['find'] = (predicate) => (desk as Desk).find(predicate);
+const ledgerFor: Desk['sellerLedger'] = (requestId) => (desk as Desk).sellerLedger(requestId);
 
 afterEach(async () => {
-  await backend.close();
-  await simulator.close();
+  await desk?.close();
+  desk = undefined;
 });
 
 describe('decisions: each action through the contract, delivered once', () => {
@@ -319,8 +292,9 @@ describe('a refund the marketplace fails to pay out', () => {
 
     simulator.marketplace.advance(2 * 3_600_000);
     await backend.handle('sync.now', { full: false });
+    // Refunds the demo data had pending at the start fail too (the fault is the marketplace's): this test follows its own.
     const failed = await backend.handle('outbox.summary', {});
-    expect(failed.refundsFailed).toMatchObject([{ requestId: target.id }]);
+    expect(failed.refundsFailed.filter((refund) => refund.requestId === target.id)).toHaveLength(1);
     expect(failed.refundsPending).toEqual([]);
 
     simulator.setFaults({ refundFailRate: 0 });
@@ -341,7 +315,8 @@ describe('a refund the marketplace fails to pay out', () => {
     expect(new Set(keys).size).toBe(2);
     expect(keys).toContain(outboxId);
     const after = await backend.handle('outbox.summary', {});
-    expect(after.refundsFailed).toEqual([]);
+    expect(after.refundsFailed.map((refund) => refund.requestId)).not.toContain(target.id);
+    expect(after.refundsFailed).toHaveLength(failed.refundsFailed.length - 1);
     expect((await backend.db.requests.get(target.id))?.state).toBe('refunded');
   });
 });

@@ -1,35 +1,20 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../../../electron/backend';
+import type { Backend } from '../../../../../electron/backend';
 import type { CacheDb } from '../../../../../electron/backend/cache/db';
-import { silentLogger } from '../../../../../electron/backend/log';
-import { createManualClock } from '../../../../../electron/simulator/clock';
-import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
 import type { DecisionPlan, DecisionResult } from '../../../../../shared/ipc/contract';
 import type { BulkAction } from '../../../../../shared/rules/bulk';
+import { startDesk, type Desk } from '../../../../support/desk';
 
-let simulator: Simulator;
+let desk: Desk;
 let backend: Backend;
-const START = Date.UTC(2026, 10, 26, 9);
 
 beforeEach(async () => {
-  simulator = await createSimulator({ seed: 8, orders: 600, buyers: { active: false }, startMs: START });
-  backend = createBackend({
-    dataDir: await mkdtemp(join(tmpdir(), 'desk-plan-')),
-    marketplace: { baseUrl: simulator.url, token: simulator.token },
-    clock: createManualClock(START),
-    log: silentLogger,
-    syncIntervalMs: 24 * 3_600_000,
-  });
-  await backend.start();
-  await backend.handle('sync.now', { full: false });
+  desk = await startDesk({ seed: 8, orders: 600 });
+  ({ backend } = desk);
 });
 
 afterEach(async () => {
-  await backend.close();
-  await simulator.close();
+  await desk.close();
 });
 
 /** Every row of the tables a decision writes, to show that planning wrote none. */
@@ -68,10 +53,9 @@ describe('decisions.plan: what decide would do, without writing', () => {
     expect(result.totals).toEqual(plan.totals);
     expect(result.done).toBe(plan.willDo);
     expect(result.skipped).toBe(plan.skipped);
-    if (action.type === 'accept') {
-      expect(plan.willDo).toBeGreaterThan(0);
-      expect(plan.skipped).toBeGreaterThan(1);
-    }
+    // Every action finds work and skips in this data: the comparison above is never of two empty plans.
+    expect(plan.willDo).toBeGreaterThan(0);
+    expect(plan.skipped).toBeGreaterThan(1);
   });
 
   it('after a decision, the plan skips those requests as pending; an empty plan still answers (decide of one would throw)', async () => {

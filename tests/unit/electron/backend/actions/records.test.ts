@@ -1,49 +1,30 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../../../electron/backend';
+import type { Backend } from '../../../../../electron/backend';
 import { buyerHistory } from '../../../../../electron/backend/actions/records';
 import type { CachedRequest } from '../../../../../electron/backend/cache/records';
-import { silentLogger } from '../../../../../electron/backend/log';
-import { createManualClock, type ManualClock } from '../../../../../electron/simulator/clock';
-import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
+import { toRemoteRequest } from '../../../../../electron/backend/cache/records';
+import type { ManualClock } from '../../../../../electron/simulator/clock';
 import { toInstant } from '../../../../../shared/domain/time';
 import { allowedActions } from '../../../../../shared/rules/actions';
 import { DEFAULT_POLICY } from '../../../../../shared/rules/policy';
 import { recommend } from '../../../../../shared/rules/recommend';
 import { isTerminal } from '../../../../../shared/rules/states';
-import { toRemoteRequest } from '../../../../../electron/backend/cache/records';
+import { TEST_START_MS as START, startDesk, type Desk } from '../../../../support/desk';
 
-let simulator: Simulator;
+let desk: Desk;
 let backend: Backend;
 let clock: ManualClock;
-const START = Date.UTC(2026, 10, 26, 9);
 
 beforeEach(async () => {
-  simulator = await createSimulator({ seed: 8, orders: 600, buyers: { active: false }, startMs: START });
-  clock = createManualClock(START);
-  backend = createBackend({
-    dataDir: await mkdtemp(join(tmpdir(), 'desk-detail-')),
-    marketplace: { baseUrl: simulator.url, token: simulator.token },
-    clock,
-    log: silentLogger,
-    syncIntervalMs: 24 * 3_600_000,
-  });
-  await backend.start();
-  await backend.handle('sync.now', { full: false });
+  desk = await startDesk({ seed: 8, orders: 600 });
+  ({ backend, clock } = desk);
 });
 
 afterEach(async () => {
-  await backend.close();
-  await simulator.close();
+  await desk.close();
 });
 
-async function find(predicate: (row: CachedRequest) => boolean): Promise<CachedRequest> {
-  const row = (await backend.db.requests.toArray()).find(predicate);
-  if (row === undefined) throw new Error('no request in the demo data fits this test');
-  return row;
-}
+const find = (predicate: (row: CachedRequest) => boolean): Promise<CachedRequest> => desk.find(predicate);
 
 describe('requests.get: the rules panel', () => {
   it('evaluates the actions and the recommendation with the backend clock, the store policy and the buyer history', async () => {
@@ -75,7 +56,8 @@ describe('requests.get: the rules panel', () => {
       actions: allowedActions(order, toRemoteRequest(target), policy, now),
       recommendation: recommend(order, toRemoteRequest(target), history, policy, now),
     });
-    if (detail.rules.available) expect(detail.rules.recommendation.signals).toContain('repeat_canceller');
+    if (!detail.rules.available) throw new Error('the rules panel is unavailable for an open request');
+    expect(detail.rules.recommendation.signals).toContain('repeat_canceller');
   });
 
   it('is unavailable, with the reason, while a decision is pending, for a final request, and without the order', async () => {

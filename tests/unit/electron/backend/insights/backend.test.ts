@@ -1,44 +1,26 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../../../electron/backend';
+import type { Backend } from '../../../../../electron/backend';
 import { toRemoteRequest } from '../../../../../electron/backend/cache/records';
 import { deskAnswersFromAudit } from '../../../../../electron/backend/insights/aggregate';
 import { insightsByScan } from '../../../../../electron/backend/insights/scan';
-import { silentLogger } from '../../../../../electron/backend/log';
-import { createManualClock, type ManualClock } from '../../../../../electron/simulator/clock';
-import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
+import type { ManualClock } from '../../../../../electron/simulator/clock';
 import { toInstant } from '../../../../../shared/domain/time';
 import { InsightsInputSchema, type Insights } from '../../../../../shared/ipc/contract';
 import { dispatchCall } from '../../../../../shared/ipc/dispatch';
-import { DEFAULT_POLICY } from '../../../../../shared/rules/policy';
+import { TEST_START_MS as START, startDesk, type Desk } from '../../../../support/desk';
 
-const START = Date.UTC(2026, 10, 26, 9);
 const DAY = 86_400_000;
-let simulator: Simulator;
+let desk: Desk;
 let backend: Backend;
 let clock: ManualClock;
 
 beforeAll(async () => {
-  simulator = await createSimulator({ seed: 8, orders: 600, buyers: { active: false }, startMs: START });
-  clock = createManualClock(START);
-  backend = createBackend({
-    dataDir: await mkdtemp(join(tmpdir(), 'desk-insights-')),
-    marketplace: { baseUrl: simulator.url, token: simulator.token },
-    clock,
-    log: silentLogger,
-    syncIntervalMs: 24 * 3_600_000,
-    dispatchRetry: { baseMs: 1, capMs: 2 },
-  });
-  await backend.start();
-  await backend.handle('sync.now', { full: false });
-  await backend.handle('settings.update', { policy: { ...DEFAULT_POLICY, undoWindowSeconds: 0 } });
+  desk = await startDesk({ seed: 8, orders: 600, policy: { undoWindowSeconds: 0 } });
+  ({ backend, clock } = desk);
 });
 
 afterAll(async () => {
-  await backend.close();
-  await simulator.close();
+  await desk.close();
 });
 
 const range = InsightsInputSchema.parse({ from: toInstant(START - 89 * DAY).slice(0, 10), to: toInstant(START).slice(0, 10) });

@@ -1,34 +1,19 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../../../electron/backend';
-import { silentLogger } from '../../../../../electron/backend/log';
-import { createManualClock } from '../../../../../electron/simulator/clock';
-import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
+import type { Backend } from '../../../../../electron/backend';
 import type { ViewId } from '../../../../../shared/domain/views';
 import { QueueListInputSchema, type QueuePage, type QueueRow, type QueueSort } from '../../../../../shared/ipc/contract';
+import { startDesk, type Desk } from '../../../../support/desk';
 
-let simulator: Simulator;
+let desk: Desk;
 let backend: Backend;
-const START = Date.UTC(2026, 10, 26, 9);
 
 beforeAll(async () => {
-  simulator = await createSimulator({ seed: 11, orders: 500, buyers: { active: false }, startMs: START });
-  backend = createBackend({
-    dataDir: await mkdtemp(join(tmpdir(), 'desk-ids-')),
-    marketplace: { baseUrl: simulator.url, token: simulator.token },
-    clock: createManualClock(START),
-    log: silentLogger,
-    syncIntervalMs: 24 * 3_600_000,
-  });
-  await backend.start();
-  await backend.handle('sync.now', { full: false });
+  desk = await startDesk({ seed: 11, orders: 500 });
+  ({ backend } = desk);
 });
 
 afterAll(async () => {
-  await backend.close();
-  await simulator.close();
+  await desk.close();
 });
 
 /** The whole view as the queue pages it (the reference). */

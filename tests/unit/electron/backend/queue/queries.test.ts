@@ -1,36 +1,22 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../../../electron/backend';
+import type { Backend } from '../../../../../electron/backend';
 import { amountSortKey, type CachedRequest } from '../../../../../electron/backend/cache/records';
-import { silentLogger } from '../../../../../electron/backend/log';
-import { systemClock } from '../../../../../electron/backend/system-clock';
-import { createSimulator, type Simulator } from '../../../../../electron/simulator/server';
 import { VIEW_IDS, type ViewId } from '../../../../../shared/domain/views';
 import type { QueuePage, QueueRow, QueueSort } from '../../../../../shared/ipc/contract';
+import { startDesk, type Desk } from '../../../../support/desk';
 
-let simulator: Simulator;
+let desk: Desk;
 let backend: Backend;
 let all: CachedRequest[];
 
 beforeAll(async () => {
-  simulator = await createSimulator({ seed: 4, orders: 800, buyers: { active: false } });
-  backend = createBackend({
-    dataDir: await mkdtemp(join(tmpdir(), 'desk-queue-')),
-    marketplace: { baseUrl: simulator.url, token: simulator.token },
-    clock: systemClock,
-    log: silentLogger,
-    syncIntervalMs: 3_600_000,
-  });
-  await backend.start();
-  await backend.handle('sync.now', { full: false });
+  desk = await startDesk({ seed: 4, orders: 800 });
+  ({ backend } = desk);
   all = await backend.db.requests.toArray();
 });
 
 afterAll(async () => {
-  await backend.close();
-  await simulator.close();
+  await desk.close();
 });
 
 async function readAll(view: ViewId, sort: QueueSort, limit: number, search = ''): Promise<QueueRow[]> {
