@@ -22,10 +22,15 @@ if ('missing' in binary) {
 // (sandbox: true, no Node) is still what the checks below observe.
 const rootArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
 
+/** The binary's path; these tests are skipped without it, so reaching here without one is a bug. */
+function electronPath(): string {
+  if (!('path' in binary)) throw new Error(`no Electron binary (${binary.missing}), yet a real-Electron test ran`);
+  return binary.path;
+}
+
 async function launch(userData: string): Promise<{ app: ElectronApplication; page: Page }> {
-  if (!('path' in binary)) throw new Error('no Electron binary');
   const app = await electron.launch({
-    executablePath: binary.path,
+    executablePath: electronPath(),
     args: [...rootArgs, '.'],
     env: { ...process.env, CANCEL_DESK_USER_DATA: userData },
   });
@@ -63,7 +68,15 @@ test.describe('the real Electron app', () => {
           return (globalThis as { __injected?: boolean }).__injected === true;
         }),
       ).toBe(false);
-      expect(await page.evaluate(() => fetch('https://example.com/').then(() => 'fetched', () => 'blocked'))).toBe('blocked');
+      // A fetch elsewhere is refused by the CSP itself (an offline machine would fail it anyway).
+      const violated = await page.evaluate(
+        () =>
+          new Promise<string>((resolve) => {
+            document.addEventListener('securitypolicyviolation', (event) => resolve(`${event.violatedDirective} ${event.blockedURI}`), { once: true });
+            fetch('https://example.com/').catch(() => undefined);
+          }),
+      );
+      expect(violated).toMatch(/^connect-src https:\/\/example\.com/);
 
       // Permissions are denied, both the check and the request.
       expect(await page.evaluate(() => navigator.permissions.query({ name: 'notifications' }).then((status) => status.state))).toBe('denied');
@@ -72,10 +85,23 @@ test.describe('the real Electron app', () => {
       // No new window, and navigation away is blocked.
       expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true);
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+      // The main process refuses it (will-navigate prevented), and the page is the same document.
+      const navigation = app.evaluate(
+        ({ webContents }) =>
+          new Promise<{ url: string; prevented: boolean }>((resolve) => {
+            webContents.getAllWebContents()[0]?.once('will-navigate', (event, url) => {
+              // Our listener runs after the app's guard: whether it prevented the navigation shows here.
+              setImmediate(() => resolve({ url, prevented: event.defaultPrevented }));
+            });
+          }),
+      );
       await page.evaluate(() => {
+        (globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true;
         (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/';
       });
-      expect(page.url()).toMatch(/^app:\/\/desk\//);
+      expect(await navigation).toEqual({ url: 'https://example.com/', prevented: true });
+      await expect(page).toHaveURL(/^app:\/\/desk\//);
+      expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 
       // The menu comes from the command catalogue.
       const paletteLabel = await app.evaluate(({ Menu }, id) => Menu.getApplicationMenu()?.getMenuItemById(id)?.label ?? null, 'app.palette');
@@ -108,12 +134,11 @@ test.describe('the real Electron app', () => {
   });
 
   test('a second launch on the same profile hands over to the first and exits', async () => {
-    if (!('path' in binary)) return;
     const userData = await mkdtemp(join(tmpdir(), 'desk-electron-'));
     const { app, page } = await launch(userData);
     try {
       await expect(page.locator('[data-sync-state]')).toBeVisible({ timeout: 30_000 });
-      const second = spawn(binary.path, [...rootArgs, '.'], { env: { ...process.env, CANCEL_DESK_USER_DATA: userData }, stdio: 'ignore' });
+      const second = spawn(electronPath(), [...rootArgs, '.'], { env: { ...process.env, CANCEL_DESK_USER_DATA: userData }, stdio: 'ignore' });
       const [code] = (await once(second, 'exit')) as [number | null];
       expect(code).toBe(0);
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
@@ -123,7 +148,6 @@ test.describe('the real Electron app', () => {
   });
 
   test('reopens the window where it was left', async () => {
-    if (!('path' in binary)) return;
     const userData = await mkdtemp(join(tmpdir(), 'desk-electron-'));
     const first = await launch(userData);
     await first.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.setBounds({ x: 40, y: 60, width: 1100, height: 700 }));
@@ -131,7 +155,7 @@ test.describe('the real Electron app', () => {
     const second = await launch(userData);
     try {
       const bounds = await second.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.getBounds());
-      expect(bounds).toMatchObject({ width: 1100, height: 700 });
+      expect(bounds).toEqual({ x: 40, y: 60, width: 1100, height: 700 });
     } finally {
       await second.app.close();
     }
