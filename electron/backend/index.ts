@@ -1,3 +1,4 @@
+import type { Random } from '../../shared/domain/random';
 import type { Clock } from '../../shared/domain/time';
 import { toInstant } from '../../shared/domain/time';
 import { DeskError } from '../../shared/errors';
@@ -23,6 +24,7 @@ import { queueCsv } from './queue/export';
 import { InsightsIndex, type InsightsSource } from './insights/aggregate';
 import { SettingsStore } from './settings';
 import { SyncEngine } from './sync/engine';
+import { systemRandom } from './system-random';
 import { EvidenceStore } from './evidence/files';
 
 export { isBackendChannel, type BackendChannel } from './channels';
@@ -36,11 +38,13 @@ export interface BackendOptions {
   appVersion?: string;
   /** Overrides the seller's sync interval setting (tests, benchmarks). */
   syncIntervalMs?: number;
-  /** Tuning of the marketplace client (tests make retries fast). */
-  http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'token' | 'clock'>>;
+  /** Tuning of the marketplace client (tests make retries fast); its randomness is `random`. */
+  http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'token' | 'clock' | 'random'>>;
   /** Tuning of the pass-level retry after a failed sync, and of the dispatcher's retries. */
   syncRetry?: { baseMs: number; capMs: number };
   dispatchRetry?: { baseMs: number; capMs: number };
+  /** Randomness for every retry jitter (client, sync, dispatcher); the real one when absent, a seeded one in tests. */
+  random?: Random;
 }
 
 export type BackendListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -78,6 +82,7 @@ export function cacheDir(dataDir: string): string {
 
 export function createBackend(options: BackendOptions): Backend {
   const { clock, log } = options;
+  const random = options.random ?? systemRandom;
   let durable: DurableCache<CacheDb> | null = null;
   const cache = (): DurableCache<CacheDb> => {
     if (durable === null) throw new DeskError('not_ready', 'The cache is still opening; try again in a moment.');
@@ -141,7 +146,7 @@ export function createBackend(options: BackendOptions): Backend {
     });
   };
 
-  const http = createDemoHttpClient({ ...options.http, ...options.marketplace, clock });
+  const http = createDemoHttpClient({ ...options.http, ...options.marketplace, clock, random });
   const evidence = new EvidenceStore({ db, http, dataDir: options.dataDir, clock, log });
   const sync = new SyncEngine({
     db,
@@ -151,6 +156,7 @@ export function createBackend(options: BackendOptions): Backend {
     intervalMs: options.syncIntervalMs,
     retryBaseMs: options.syncRetry?.baseMs,
     retryCapMs: options.syncRetry?.capMs,
+    random,
     onStatus: (status) => emit('sync.status', status),
     onRequestsChanged: (moves) => {
       requestsChanged(moves);
@@ -177,6 +183,7 @@ export function createBackend(options: BackendOptions): Backend {
     log,
     retryBaseMs: options.dispatchRetry?.baseMs,
     retryCapMs: options.dispatchRetry?.capMs,
+    random,
     onRequestsChanged: (moves) => {
       requestsChanged(moves);
       announceQueue();

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { describeIssues } from '../../shared/ipc/dispatch';
 import { createBackend } from '../backend';
 import { prefixedConsoleLogger } from '../backend/log';
-import { systemClock } from '../backend/system-clock';
+import { createSteadyClock, systemClock } from '../backend/system-clock';
+import { systemRandom } from '../backend/system-random';
 import { createSimulator, type Simulator } from '../simulator/server';
 import { createHostConnection, loadSavedConnection } from './connection';
 import { startHost } from './server';
@@ -23,6 +24,8 @@ const ArgsSchema = z.object({
   orders: z.coerce.number().int().min(1).max(300_000).default(2_000),
   'renderer-dir': z.string().default('out/renderer'),
   'sync-interval-s': z.coerce.number().int().min(5).default(300),
+  /** Runs the app's clock (and the embedded demo's) from this instant instead of now: tests, demos. */
+  'start-at': z.iso.datetime({ offset: false }).optional(),
 });
 
 async function main(): Promise<void> {
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
       orders: { type: 'string' },
       'renderer-dir': { type: 'string' },
       'sync-interval-s': { type: 'string' },
+      'start-at': { type: 'string' },
       demo: { type: 'boolean' },
     },
     strict: true,
@@ -48,6 +52,8 @@ async function main(): Promise<void> {
   const args = parsed.data;
   const log = prefixedConsoleLogger('[desk]');
   const dataDir = resolve(args['data-dir']);
+  const startAt = args['start-at'];
+  const clock = startAt === undefined ? systemClock : createSteadyClock(Date.parse(startAt));
   await mkdir(dataDir, { recursive: true });
 
   // The command line wins; else the choice saved from Settings (its token is not kept: give it
@@ -61,14 +67,15 @@ async function main(): Promise<void> {
     marketplace = { baseUrl: remoteUrl, token: args['marketplace-token'] ?? '' };
     if (marketplace.token === '') log.warn('no marketplace token was given (--marketplace-token): the marketplace will refuse the calls');
   } else {
-    simulator = await createSimulator({ seed: args.seed, orders: args.orders });
+    simulator = await createSimulator({ seed: args.seed, orders: args.orders, ...(startAt === undefined ? {} : { clock }) });
     marketplace = { baseUrl: simulator.url, token: simulator.token };
   }
 
   const backend = createBackend({
     dataDir,
     marketplace,
-    clock: systemClock,
+    clock,
+    random: systemRandom,
     log,
     appVersion: process.env.npm_package_version ?? '0.0.0',
     syncIntervalMs: args['sync-interval-s'] * 1000,

@@ -11,6 +11,7 @@ import { createBackend } from '../backend';
 import { watchDeadlines } from '../backend/alerts/deadline-watch';
 import type { Logger } from '../backend/log';
 import { systemClock } from '../backend/system-clock';
+import { systemRandom } from '../backend/system-random';
 import { createSimulator, type Simulator } from '../simulator/server';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol';
 
@@ -35,6 +36,7 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
     dataDir: config.dataDir,
     marketplace,
     clock: systemClock,
+    random: systemRandom,
     log,
     appVersion: config.appVersion,
   });

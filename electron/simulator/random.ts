@@ -3,17 +3,10 @@
  * behaviour, faults) comes from here, so a seed reproduces a run.
  */
 
-/** mulberry32: a small, fast 32-bit PRNG; returns a function yielding floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../shared/domain/random';
+
+// The generator lives in shared/ so the backend's tests can seed retry jitter with it too.
+export { mulberry32 };
 
 /** FNV-1a over a string, mixed with a seed: a stable 32-bit hash. */
 export function hashString(text: string, seed = 0): number {

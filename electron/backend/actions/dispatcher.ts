@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import { z } from 'zod';
 import { OrderSchema } from '../../../shared/domain/order';
+import type { Random } from '../../../shared/domain/random';
 import { CancelRequestSchema } from '../../../shared/domain/request';
 import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
 import { toErrorShape } from '../../../shared/errors';
@@ -35,7 +36,8 @@ export interface DispatcherDeps {
   concurrency?: number;
   retryBaseMs?: number;
   retryCapMs?: number;
-  random?: () => number;
+  /** Randomness for the retry jitter: the real one at the edges, a seeded one in tests. */
+  random: Random;
 }
 
 /** What one delivery attempt came to. */
@@ -280,7 +282,7 @@ export class Dispatcher {
           await patch({ status: 'conflict', settledAt: at });
           return [];
         case 'retry': {
-          const delay = backoffDelay(entry.attempts, this.deps.retryBaseMs ?? 1_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random ?? Math.random);
+          const delay = backoffDelay(entry.attempts, this.deps.retryBaseMs ?? 1_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random);
           await patch({ status: 'retry', nextAttemptAt: toInstant(now + delay), lastError: { code: outcome.code, message: outcome.message } });
           return [];
         }

@@ -1,3 +1,4 @@
+import type { Random } from '../../../shared/domain/random';
 import type { Clock } from '../../../shared/domain/time';
 import { DeskError } from '../../../shared/errors';
 
@@ -20,8 +21,8 @@ export interface HttpClientOptions {
   requestsPerSecond?: number;
   burst?: number;
   maxInFlight?: number;
-  /** Randomness for jitter (tests pass a seeded one). */
-  random?: () => number;
+  /** Randomness for the retry jitter: the real one at the edges, a seeded one in tests. */
+  random: Random;
 }
 
 export interface HttpAnswer {
@@ -52,8 +53,11 @@ export function wait(clock: Clock, ms: number): Promise<void> {
   return ms <= 0 ? Promise.resolve() : new Promise((resolve) => clock.setTimer(ms, resolve));
 }
 
-/** Full jitter: a uniform wait between 0 and the exponential ceiling. */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
+/**
+ * Full jitter: a uniform whole number of ms in [0, min(cap, base * 2^attempt)), one draw from
+ * `random` per call.
+ */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: Random): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.floor(random() * ceiling);
 }
@@ -135,13 +139,11 @@ export class MarketplaceHttpClient {
   readonly baseUrl: string;
   private readonly bucket: TokenBucket;
   private readonly inFlight: Semaphore;
-  private readonly random: () => number;
 
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.bucket = new TokenBucket(options.clock, options.requestsPerSecond ?? 20, options.burst ?? 40);
     this.inFlight = new Semaphore(options.maxInFlight ?? 4);
-    this.random = options.random ?? Math.random;
   }
 
   async call(path: string, callOptions: CallOptions = {}): Promise<HttpAnswer> {
@@ -151,7 +153,7 @@ export class MarketplaceHttpClient {
     let sawNetworkFailureLast = false;
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       if (attempt > 0) {
-        await wait(this.options.clock, backoffDelay(attempt, this.options.retryBaseMs ?? 250, this.options.retryCapMs ?? 10_000, this.random));
+        await wait(this.options.clock, backoffDelay(attempt, this.options.retryBaseMs ?? 250, this.options.retryCapMs ?? 10_000, this.options.random));
       }
       const outcome = await this.inFlight.run(async () => {
         await this.bucket.take();

@@ -1,4 +1,5 @@
 import type { Order } from '../../../shared/domain/order';
+import type { Random } from '../../../shared/domain/random';
 import type { CancelRequest } from '../../../shared/domain/request';
 import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
 import { toErrorShape } from '../../../shared/errors';
@@ -34,7 +35,8 @@ export interface SyncEngineDeps {
   pageSize?: number;
   retryBaseMs?: number;
   retryCapMs?: number;
-  random?: () => number;
+  /** Randomness for the retry jitter: the real one at the edges, a seeded one in tests. */
+  random: Random;
 }
 
 interface VersionedRecord {
@@ -168,7 +170,7 @@ export class SyncEngine {
     } catch (error) {
       this.failures += 1;
       const shape = toErrorShape(error);
-      const delay = 1_000 + backoffDelay(this.failures, this.deps.retryBaseMs ?? 2_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random ?? Math.random);
+      const delay = 1_000 + backoffDelay(this.failures, this.deps.retryBaseMs ?? 2_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random);
       this.deps.log.warn(`sync failed (${shape.code}): ${shape.message}; retrying in ${Math.round(delay / 1000)} s`);
       this.setStatus({
         state: shape.code === 'marketplace_unreachable' ? 'unreachable' : 'error',

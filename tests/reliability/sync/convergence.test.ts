@@ -8,6 +8,11 @@ import { silentLogger } from '../../../electron/backend/log';
 import { systemClock } from '../../../electron/backend/system-clock';
 import { createSimulator, type Simulator } from '../../../electron/simulator/server';
 import type { SyncStatus } from '../../../shared/ipc/contract';
+import { mulberry32 } from '../../../shared/domain/random';
+import { testSeed } from '../../support/seed';
+
+/** Seeds the backend's retry jitter (SEED overrides it; printed once). */
+const SEED = testSeed('convergence', 20261126);
 
 const opened: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -23,6 +28,7 @@ async function backendFor(simulator: Simulator): Promise<Backend> {
     syncIntervalMs: 3_600_000,
     http: { retryBaseMs: 2, retryCapMs: 20, maxAttempts: 12, requestsPerSecond: 10_000, burst: 10_000 },
     syncRetry: { baseMs: 1, capMs: 5 },
+    random: mulberry32(SEED),
   });
   opened.push(backend);
   await backend.start();

@@ -9,6 +9,11 @@ import { toRemoteRequest } from '../../../electron/backend/cache/records';
 import { silentLogger } from '../../../electron/backend/log';
 import { systemClock } from '../../../electron/backend/system-clock';
 import { createSimulator, type Simulator } from '../../../electron/simulator/server';
+import { mulberry32 } from '../../../shared/domain/random';
+import { testSeed } from '../../support/seed';
+
+/** Seeds the backend's retry jitter (SEED overrides it; printed once). */
+const SEED = testSeed('crash-resume', 20261126);
 
 interface ChildLine {
   event?: string;
@@ -56,7 +61,7 @@ describe('a backend killed with SIGKILL in the middle of a sync', () => {
     expect(await secondExit).toBe(0);
 
     // What is on disk now equals the marketplace, record for record, each once.
-    const reopened = createBackend({ dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000 });
+    const reopened = createBackend({ dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
     await reopened.start();
     await reopened.whenFullyLoaded();
     try {

@@ -8,6 +8,11 @@ import { createBackend, type Backend } from '../../../electron/backend';
 import { silentLogger } from '../../../electron/backend/log';
 import { systemClock } from '../../../electron/backend/system-clock';
 import { generateDataset } from '../../../electron/simulator/data';
+import { mulberry32 } from '../../../shared/domain/random';
+import { testSeed } from '../../support/seed';
+
+/** Seeds the backend's retry jitter (SEED overrides it; printed once). */
+const SEED = testSeed('malformed-payloads', 20261126);
 
 let server: Server | null = null;
 let backend: Backend | null = null;
@@ -50,7 +55,7 @@ describe('malformed marketplace payloads', () => {
       orders: [...orders, { ...orders[0], id: 'o-bad', paid: { amountMinor: 1, currency: 'usd' } }],
       requests: [good, ...badRequests.map(([, record]) => record), ...rest],
     });
-    backend = createBackend({ dataDir: await mkdtemp(join(tmpdir(), 'desk-q-')), marketplace: { baseUrl: url, token: 't' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000 });
+    backend = createBackend({ dataDir: await mkdtemp(join(tmpdir(), 'desk-q-')), marketplace: { baseUrl: url, token: 't' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
     await backend.start();
     const status = await backend.handle('sync.now', { full: false });
 
@@ -78,7 +83,7 @@ describe('malformed marketplace payloads', () => {
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    backend = createBackend({ dataDir: await mkdtemp(join(tmpdir(), 'desk-q-')), marketplace: { baseUrl: url, token: 't' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000 });
+    backend = createBackend({ dataDir: await mkdtemp(join(tmpdir(), 'desk-q-')), marketplace: { baseUrl: url, token: 't' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
     await backend.start();
     const status = await backend.handle('sync.now', { full: false });
     expect(status.state).toBe('error');

@@ -2,7 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay, MarketplaceHttpClient, parseRetryAfter, TokenBucket } from '../../../../../electron/backend/marketplace/http-client';
+import { mulberry32 } from '../../../../../shared/domain/random';
 import { createInstantClock } from '../../../../support/instant-clock';
+import { testSeed } from '../../../../support/seed';
+
+/** This run's seed for the jitter draws (SEED overrides it; printed once). */
+const SEED = testSeed('http-client', 20261126);
+/** The seed whose delays are written out below: fixed, so a change to the jitter shows as a diff of numbers. */
+const PINNED_SEED = 20261126;
+
+/** Full jitter as design.md §5 describes it, written out independently of the code under test. */
+function fullJitter(draw: number, attempt: number, baseMs: number, capMs: number): number {
+  return Math.floor(draw * Math.min(capMs, baseMs * 2 ** attempt));
+}
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -57,7 +69,7 @@ describe('marketplace HTTP client', () => {
       calls += 1;
       json(response, 422, { error: { code: 'wrong_state', message: 'The request was withdrawn.' } });
     });
-    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock() });
+    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), random: mulberry32(SEED) });
     await expect(client.call('/v1/x', { method: 'POST', body: {} })).rejects.toMatchObject({
       code: 'marketplace_error',
       message: expect.stringContaining('The request was withdrawn.') as string,
@@ -67,7 +79,7 @@ describe('marketplace HTTP client', () => {
 
   it('answers accepted error statuses to the caller instead of throwing', async () => {
     const url = await serve((_request, response) => json(response, 409, { error: { code: 'version_conflict', message: 'stale' } }));
-    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock() });
+    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), random: mulberry32(SEED) });
     expect((await client.call('/v1/x', { accept: [409] })).status).toBe(409);
   });
 
@@ -90,7 +102,7 @@ describe('marketplace HTTP client', () => {
       calls += 1;
       request.socket.destroy();
     });
-    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), maxAttempts: 3 });
+    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), maxAttempts: 3, random: mulberry32(SEED) });
     await expect(client.call('/v1/x')).rejects.toMatchObject({ code: 'marketplace_unreachable' });
     expect(calls).toBe(3);
   });
@@ -100,7 +112,7 @@ describe('marketplace HTTP client', () => {
     await new Promise<void>((resolve) => server?.close(() => resolve()));
     server = null;
     const clock = createInstantClock();
-    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock });
+    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock, random: mulberry32(SEED) });
     await expect(client.call('/v1/x')).rejects.toMatchObject({ code: 'marketplace_unreachable', message: expect.stringContaining('ECONNREFUSED') as string });
     expect(clock.waits.filter((ms) => ms > 0)).toEqual([]);
   });
@@ -116,7 +128,7 @@ describe('marketplace HTTP client', () => {
         json(response, 200, {});
       });
     });
-    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), maxInFlight: 2, burst: 100, requestsPerSecond: 1000 });
+    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), maxInFlight: 2, burst: 100, requestsPerSecond: 1000, random: mulberry32(SEED) });
     await Promise.all(Array.from({ length: 10 }, () => client.call('/v1/x')));
     expect(most).toBe(2);
   });
@@ -127,8 +139,44 @@ describe('marketplace HTTP client', () => {
       seen = request.headers.authorization ?? '';
       json(response, 200, {});
     });
-    await new MarketplaceHttpClient({ baseUrl: url, token: 'secret-1', clock: createInstantClock() }).call('/v1/x');
+    await new MarketplaceHttpClient({ baseUrl: url, token: 'secret-1', clock: createInstantClock(), random: mulberry32(SEED) }).call('/v1/x');
     expect(seen).toBe('Bearer secret-1');
+  });
+});
+
+describe('retry jitter drawn from the injected random source', () => {
+  /** A marketplace that answers 503 `failures` times, then 200. */
+  async function failingThenOk(failures: number): Promise<{ url: string; calls: () => number }> {
+    let calls = 0;
+    const url = await serve((_request, response) => {
+      calls += 1;
+      if (calls <= failures) json(response, 503, { error: { code: 'down', message: 'maintenance' } });
+      else json(response, 200, { ok: true });
+    });
+    return { url, calls: () => calls };
+  }
+
+  it('waits exactly these delays between attempts for the pinned seed', async () => {
+    const marketplace = await failingThenOk(6);
+    const clock = createInstantClock();
+    const client = new MarketplaceHttpClient({ baseUrl: marketplace.url, token: 't', clock, maxAttempts: 7, retryBaseMs: 100, retryCapMs: 1_000, random: mulberry32(PINNED_SEED) });
+    expect((await client.call('/v1/x')).body).toEqual({ ok: true });
+    expect(marketplace.calls()).toBe(7);
+    // Ceilings 200, 400, 800, then the 1,000 cap; each wait one draw of mulberry32(20261126) under its ceiling.
+    expect(clock.waits).toEqual([179, 274, 132, 793, 770, 317]);
+  });
+
+  it("draws once per retry, in order, from the run's seed, and waits a full-jitter delay for each", async () => {
+    const retries = 9;
+    const marketplace = await failingThenOk(retries);
+    const clock = createInstantClock();
+    const [baseMs, capMs] = [50, 3_000];
+    const client = new MarketplaceHttpClient({ baseUrl: marketplace.url, token: 't', clock, maxAttempts: retries + 1, retryBaseMs: baseMs, retryCapMs: capMs, random: mulberry32(SEED) });
+    await client.call('/v1/x');
+    const reference = mulberry32(SEED);
+    const expected = Array.from({ length: retries }, (_, index) => fullJitter(reference(), index + 1, baseMs, capMs));
+    // A zero wait sets no timer, so the clock records only the others.
+    expect(clock.waits).toEqual(expected.filter((ms) => ms > 0));
   });
 });
 
@@ -148,6 +196,30 @@ describe('rate limiting and backoff arithmetic', () => {
     expect(backoffDelay(3, 100, 10_000, () => 0.5)).toBe(400);
     expect(backoffDelay(20, 100, 10_000, () => 0.999)).toBe(9_990);
     expect(backoffDelay(5, 100, 10_000, () => 0)).toBe(0);
+  });
+
+  it("full jitter stays within [0, min(cap, base * 2^attempt)) across many draws of the run's seed, and spreads over it", () => {
+    const random = mulberry32(SEED);
+    const [baseMs, capMs] = [250, 10_000];
+    const atCap: number[] = [];
+    const outside: string[] = [];
+    for (let draw = 0; draw < 10_000; draw += 1) {
+      const attempt = draw % 40;
+      const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+      const delay = backoffDelay(attempt, baseMs, capMs, random);
+      if (!Number.isInteger(delay) || delay < 0 || delay >= ceiling) outside.push(`draw ${draw}, attempt ${attempt}: ${delay} ms`);
+      if (ceiling === capMs) atCap.push(delay);
+    }
+    expect(outside).toEqual([]);
+    // Full jitter, not "half the ceiling plus jitter" nor a fixed wait: the capped draws cover [0, cap).
+    expect(Math.min(...atCap)).toBeLessThan(capMs * 0.05);
+    expect(Math.max(...atCap)).toBeGreaterThan(capMs * 0.95);
+  });
+
+  it("stays under the cap even for mulberry32's largest draw and a huge attempt count", () => {
+    const largestDraw = (2 ** 32 - 1) / 2 ** 32;
+    expect(backoffDelay(1_000, 250, 10_000, () => largestDraw)).toBe(9_999);
+    expect(backoffDelay(0, 250, 10_000, () => largestDraw)).toBe(249);
   });
 
   it('reads Retry-After as seconds or as a date', () => {
