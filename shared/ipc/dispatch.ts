@@ -6,7 +6,12 @@ import type { Result } from './result';
 /** Every failing path of a zod error, as one sentence ("limit: Too big...; view: Invalid option..."). */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`)
+    .flatMap((issue) =>
+      // A key the schema does not know is named by its own path, so a typo deep inside is found at once.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `${[...issue.path, key].join('.')}: is not a known field`)
+        : [`${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`],
+    )
     .join('; ');
 }
 

@@ -34,7 +34,7 @@ export const CurrencyCodeSchema = z
 export const AmountMinorSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** Money in payloads (orders, requests, IPC): never negative. */
-export const MoneySchema = z.object({
+export const MoneySchema = z.strictObject({
   amountMinor: AmountMinorSchema,
   currency: CurrencyCodeSchema,
 });

@@ -213,8 +213,9 @@ export function refuseOption(context: SellerContext): RefuseOption {
   return { action: 'refuse', reasons, ...allowedWith(message) };
 }
 
-function defaultProofDueAt(context: SellerContext): IsoInstant {
-  return toInstant(context.now + context.policy.proofDueDays * DAY_MS);
+/** When proof asked for at `now` is due by default: the policy's proof due days later. */
+export function defaultProofDueAt(policy: Pick<Policy, 'proofDueDays'>, now: number): IsoInstant {
+  return toInstant(now + policy.proofDueDays * DAY_MS);
 }
 
 export function requestProofOption(context: SellerContext): RequestProofOption {
@@ -226,7 +227,7 @@ export function requestProofOption(context: SellerContext): RequestProofOption {
       ? violation('proof_not_useful', cannot('request_proof', `photos or video cannot show "${buyerReasonInfo(context.request.reason).label}"`))
       : null);
   if (gate !== null) return { action: 'request_proof', defaultDueAt: null, defaultMessage, ...blockedBy(gate) };
-  const dueAt = defaultProofDueAt(context);
+  const dueAt = defaultProofDueAt(context.policy, context.now);
   return {
     action: 'request_proof',
     defaultDueAt: dueAt,
@@ -235,14 +236,20 @@ export function requestProofOption(context: SellerContext): RequestProofOption {
   };
 }
 
-/** The amounts an offer may take: at least one minor unit, below what accepting would refund. */
+/**
+ * The amounts an offer may take: at least one minor unit, below what the buyer asks (the demo
+ * marketplace's rule too), and no more than accepting would refund (the cap, the shipping policy).
+ * When the cap or the policy keeps an accept below the ask, an offer of that much is allowed.
+ */
 function offerRange(context: SellerContext, full: RefundQuote): RuleResult<OfferRange> {
   const unit = money(1, context.order.currency);
   const accepted = context.accept;
+  const asked = context.request.requestedAmount;
+  const belowAsk = compare(asked, unit) > 0 ? subtract(asked, unit) : money(0, context.order.currency);
   // When accepting is blocked by the shipping policy, the most the policy allows is the ceiling.
-  const ceiling = accepted !== null && accepted.ok ? subtract(accepted.value.total, unit) : full.maxRefund;
+  const refundable = accepted !== null && accepted.ok ? accepted.value.total : full.maxRefund;
+  const ceiling = compare(refundable, belowAsk) < 0 ? refundable : belowAsk;
   if (compare(ceiling, unit) < 0) {
-    const asked = accepted !== null && accepted.ok ? accepted.value.total : full.maxRefund;
     return fail(violation('amount_not_below_request', cannot('offer', `the buyer asks for only ${amountText(asked)}; accept instead`)));
   }
   return ok({ min: unit, max: ceiling });
@@ -377,12 +384,12 @@ function offerPlan(context: SellerContext, action: Extract<SellerAction, { type:
     return fail(violation('amount_above_cap', cannot('offer', `${amountText(amount)} is too much: ${why}`), 'amount'));
   }
   if (compare(amount, option.range.max) > 0) {
-    const accepted = context.accept;
-    if (accepted !== null && accepted.ok) {
+    const asked = context.request.requestedAmount;
+    if (compare(amount, asked) >= 0) {
       return fail(
         violation(
           'amount_not_below_request',
-          cannot('offer', `${amountText(amount)} is not below the ${amountText(accepted.value.total)} the buyer asks for; accept instead`),
+          cannot('offer', `${amountText(amount)} is not below the ${amountText(asked)} the buyer asks for; accept instead`),
           'amount',
         ),
       );

@@ -21,22 +21,22 @@ const Note = z.string().max(2000);
  * other currencies are skipped) or a percentage of what each buyer asks, rounded down.
  */
 export const BulkActionSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('accept') }),
-  z.object({
+  z.strictObject({ type: z.literal('accept') }),
+  z.strictObject({
     type: z.literal('refuse'),
     reason: SellerRefusalReasonSchema,
     note: Note.optional(),
     carrier: z.string().max(100).optional(),
     trackingNumber: z.string().max(100).optional(),
   }),
-  z.object({ type: z.literal('request_proof'), message: Note.optional(), dueAt: IsoInstantSchema.optional() }),
+  z.strictObject({ type: z.literal('request_proof'), message: Note.optional(), dueAt: IsoInstantSchema.optional() }),
   z
-    .object({ type: z.literal('offer'), amount: MoneySchema.optional(), percent: z.number().int().min(1).max(99).optional() })
+    .strictObject({ type: z.literal('offer'), amount: MoneySchema.optional(), percent: z.number().int().min(1).max(99).optional() })
     .refine((offer) => (offer.amount === undefined) !== (offer.percent === undefined), {
       message: 'give either an amount or a percent, not both or neither',
       path: ['amount'],
     }),
-  z.object({ type: z.literal('escalate'), note: Note.optional() }),
+  z.strictObject({ type: z.literal('escalate'), note: Note.optional() }),
 ]);
 export type BulkAction = z.infer<typeof BulkActionSchema>;
 /** The parameters for a bulk `T`: the bulk action without its `type`. */

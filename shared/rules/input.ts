@@ -49,9 +49,12 @@ export function fieldPath(root: string, path: readonly PropertyKey[]): string {
 
 /** Every issue of a zod error, with its field named from `root`. */
 export function zodIssues(root: string, error: z.ZodError): InputIssue[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: fieldPath(root, [...issue.path, key]), message: 'is not a known field' }));
+    }
     const nested = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
-    return { field: fieldPath(root, issue.path), message: nested ?? issue.message };
+    return [{ field: fieldPath(root, issue.path), message: nested ?? issue.message }];
   });
 }
 

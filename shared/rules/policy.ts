@@ -25,10 +25,9 @@ const Template = z.string().max(2000);
 /**
  * A store's policy (user-editable). Every field has a default, so `{}` is a complete policy.
  */
-export const PolicySchema = z.object({
+export const PolicySchema = z.strictObject({
   /** Proof (photos/video) needed before refunding these reasons at or above these amounts. */
-  proofRequired: z
-    .object({
+  proofRequired: z.strictObject({
       reasons: z
         .array(BuyerReasonSchema)
         .max(BUYER_REASONS.length)
@@ -59,8 +58,7 @@ export const PolicySchema = z.object({
   /** From which requested amount a claim counts as high value (a risk signal); unlisted: never. */
   highValue: ThresholdsSchema.default({ USD: 15000, EUR: 15000, GBP: 12000, BRL: 75000, JPY: 20000, KWD: 45000 }),
   /** A buyer with this many requests within the window is a repeat canceller (a risk signal). */
-  repeatCanceller: z
-    .object({
+  repeatCanceller: z.strictObject({
       minRequests: z.number().int().min(2).max(100).default(3),
       windowDays: z.number().int().min(1).max(365).default(90),
     })
@@ -68,8 +66,7 @@ export const PolicySchema = z.object({
   /** The message sent with a proof request. */
   proofRequestTemplate: Template.default('Please send photos or a short video that show the problem with the item.'),
   /** Default notes per refusal reason, offered to the seller to edit. */
-  refusalTemplates: z
-    .object({
+  refusalTemplates: z.strictObject({
       already_shipped: Template.default(DEFAULT_REFUSAL_TEMPLATES.already_shipped),
       buyer_agreed_to_keep: Template.default(DEFAULT_REFUSAL_TEMPLATES.buyer_agreed_to_keep),
       no_evidence_provided: Template.default(DEFAULT_REFUSAL_TEMPLATES.no_evidence_provided),

@@ -236,6 +236,20 @@ describe('after shipment', () => {
     });
   });
 
+  it('offers up to the cap when the cap keeps an accept below what the buyer asks (the demo marketplace takes it too)', () => {
+    // The buyer asks $50.00, the marketplace caps the refund at $30.00: an offer of $30.00 is below the ask.
+    const capped = makeRequest({ reason: 'damaged', evidence: makeEvidence(1), requestedAmount: usd(5000), refundMax: usd(3000) }, order);
+    expect(option(allowedActions(order, capped, DEFAULT_POLICY, NOW), 'offer')).toMatchObject({ allowed: true, range: { min: usd(1), max: usd(3000) } });
+    expect(planAction(order, capped, { type: 'offer', amount: usd(3000) }, DEFAULT_POLICY, NOW)).toMatchObject({ ok: true, value: { offer: usd(3000), to: 'offer_made' } });
+    expect(planAction(order, capped, { type: 'offer', amount: usd(3001) }, DEFAULT_POLICY, NOW)).toMatchObject({ ok: false, error: { code: 'amount_above_cap' } });
+    // Not capped: the sentence names what the buyer asks, not what an accept would refund.
+    const asks = makeRequest({ reason: 'damaged', evidence: makeEvidence(1), requestedAmount: usd(2000), refundMax: usd(3000) }, order);
+    expect(planAction(order, asks, { type: 'offer', amount: usd(2500) }, DEFAULT_POLICY, NOW)).toMatchObject({
+      ok: false,
+      error: { code: 'amount_not_below_request', message: 'Cannot make an offer: $25.00 is not below the $20.00 the buyer asks for; accept instead.' },
+    });
+  });
+
   it('has nothing to offer when the buyer asks for one cent', () => {
     const request = makeRequest({ reason: 'damaged', requestedAmount: usd(1) }, order);
     expect(option(allowedActions(order, request, DEFAULT_POLICY, NOW), 'offer')).toMatchObject({
