@@ -5,7 +5,7 @@
  */
 import { createBackend } from '../../electron/backend';
 import { silentLogger } from '../../electron/backend/log';
-import { systemClock } from '../../electron/backend/system-clock';
+import { clockFromParent, randomFromParent } from './child-env';
 
 const [dataDir, baseUrl, token] = process.argv.slice(2);
 if (dataDir === undefined || baseUrl === undefined || token === undefined) {
@@ -16,7 +16,8 @@ if (dataDir === undefined || baseUrl === undefined || token === undefined) {
 const backend = createBackend({
   dataDir,
   marketplace: { baseUrl, token },
-  clock: systemClock,
+  clock: clockFromParent(),
+  random: randomFromParent(),
   log: silentLogger,
   syncIntervalMs: 3_600_000,
   http: { retryBaseMs: 2, retryCapMs: 20 },

@@ -9,7 +9,7 @@
  */
 import { createBackend } from '../../electron/backend';
 import { silentLogger } from '../../electron/backend/log';
-import { systemClock } from '../../electron/backend/system-clock';
+import { clockFromParent, randomFromParent } from './child-env';
 import { DEFAULT_POLICY } from '../../shared/rules/policy';
 
 const [dataDir, baseUrl, token, mode, count] = process.argv.slice(2);
@@ -24,7 +24,8 @@ const say = (line: unknown): void => {
 const backend = createBackend({
   dataDir,
   marketplace: { baseUrl, token },
-  clock: systemClock,
+  clock: clockFromParent(),
+  random: randomFromParent(),
   log: silentLogger,
   syncIntervalMs: 3_600_000,
   http: { retryBaseMs: 2, retryCapMs: 20 },

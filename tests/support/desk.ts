@@ -9,8 +9,9 @@ import type { FaultConfigInput } from '../../electron/simulator/faults';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../electron/simulator/server';
 import { DEFAULT_POLICY, type Policy } from '../../shared/rules/policy';
 
-/** The instant every backend test starts at: a fixed date, never the wall clock's. */
-export const TEST_START_MS = Date.UTC(2026, 10, 26, 9);
+import { TEST_START_MS } from './start';
+
+export { TEST_START_MS };
 
 /** What a backend of the fixture may tune; the data folder, marketplace and clock are the fixture's. */
 export type DeskBackendOptions = Partial<Omit<BackendOptions, 'dataDir' | 'marketplace' | 'clock'>>;

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../electron/simulator/random';
 import { createSimulator } from '../../../electron/simulator/server';
+import { childEnv, createTestSteadyClock } from '../../support/child-env';
 
 const RUNS = Number(process.env.EXACTLY_ONCE_RUNS ?? 20);
 const BATCH = 500;
@@ -17,8 +18,8 @@ interface Line {
   finished?: { pending: number; failed: unknown[] };
 }
 
-function run(args: string[]): { lines: AsyncIterable<string>; kill(): void; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/decide-child.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+function run(args: string[], env: NodeJS.ProcessEnv): { lines: AsyncIterable<string>; kill(): void; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/decide-child.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return { lines: createInterface({ input: child.stdout }), kill: () => child.kill('SIGKILL'), exited };
 }
@@ -30,10 +31,11 @@ describe('exactly once through crashes', () => {
     for (const seed of seeds) {
       // Seeded, so a failing seed replays the same kill point.
       const random = mulberry32(seed);
-      const simulator = await createSimulator({ seed, orders: 7_500, buyers: { active: false }, faults: { latencyMs: 1 } });
+      const clock = createTestSteadyClock();
+      const simulator = await createSimulator({ seed, orders: 7_500, buyers: { active: false }, faults: { latencyMs: 1 }, clock });
       try {
         const dataDir = await mkdtemp(join(tmpdir(), `desk-once-${seed}-`));
-        const first = run([dataDir, simulator.url, simulator.token, 'decide', String(BATCH)]);
+        const first = run([dataDir, simulator.url, simulator.token, 'decide', String(BATCH)], childEnv(clock, seed));
         let decided: string[] = [];
         // Kill the moment the marketplace applies the K-th refund (K = 0: right after the decision).
         const killAt = Math.floor(random() * BATCH * 0.9);
@@ -60,7 +62,7 @@ describe('exactly once through crashes', () => {
         console.log(`[exactly-once] seed ${seed}: killed at refund ${killAt}; ${atKill}/${decided.length} refunds applied when it died`);
         expect(decided.length, `seed ${seed}: requests decided`).toBeGreaterThanOrEqual(BATCH * 0.9);
 
-        const second = run([dataDir, simulator.url, simulator.token, 'finish']);
+        const second = run([dataDir, simulator.url, simulator.token, 'finish'], childEnv(clock, seed));
         let finished: Line['finished'];
         for await (const text of second.lines) {
           const line = JSON.parse(text) as Line;

@@ -11,7 +11,7 @@
  * transaction.
  */
 import { openDurableCache, type DurableSchemaVersion } from '../../../electron/backend/cache/durable';
-import { systemClock } from '../../../electron/backend/system-clock';
+import { clockFromParent } from '../../support/child-env';
 
 export const CRASH_SCHEMA: readonly DurableSchemaVersion[] = [{ version: 1, stores: { log: 'id', pairs: 'id', filler: 'id, tx' } }];
 export const FLUSH_EVERY = 20;
@@ -27,7 +27,7 @@ export const crashCacheOptions = {
 };
 
 async function main(dir: string): Promise<void> {
-  const cache = await openDurableCache({ dir, clock: systemClock, ...crashCacheOptions });
+  const cache = await openDurableCache({ dir, clock: clockFromParent(), ...crashCacheOptions });
   await cache.fullyLoaded;
   const { db } = cache;
   const pair = (await db.table('pairs').get('a')) as { n: number } | undefined;

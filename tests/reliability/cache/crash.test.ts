@@ -8,7 +8,12 @@ import { openDurableCache } from '../../../electron/backend/cache/durable';
 import { readSegment, segmentNumberOf } from '../../../electron/backend/cache/journal';
 import { mulberry32 } from '../../../electron/simulator/random';
 import { createManualClock } from '../../../electron/simulator/clock';
+import { childEnv, createTestSteadyClock } from '../../support/child-env';
+import { TEST_START_MS } from '../../support/start';
 import { crashCacheOptions, FILLER_EVERY, FILLER_ROWS } from './crash-writer';
+
+/** The writers' clock (group commit, compaction): the test's, from its fixed start. */
+const clock = createTestSteadyClock();
 
 const WRITER = join(import.meta.dirname, 'crash-writer.ts');
 const dirs: string[] = [];
@@ -24,7 +29,7 @@ interface Generation {
 
 /** Runs the writer until it has reported `commits` commits, then kills it with SIGKILL. */
 async function runAndKill(dir: string, commits: number): Promise<Generation> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(clock, 0) });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
@@ -84,7 +89,7 @@ describe('a durable cache killed with SIGKILL at random points', () => {
       expect(run.started).toBeGreaterThanOrEqual(previous);
       const cut = generation % 2 === 1 ? await cutPower(dir, run.lastFlushed, random) : null;
 
-      const cache = await openDurableCache({ dir, clock: createManualClock(0), ...crashCacheOptions });
+      const cache = await openDurableCache({ dir, clock: createManualClock(TEST_START_MS), ...crashCacheOptions });
       await cache.fullyLoaded;
       const { db, report } = cache;
       const pairs = (await db.table('pairs').toArray()) as { id: string; n: number }[];

@@ -5,14 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../electron/backend';
 import { toRemoteRequest } from '../../../electron/backend/cache/records';
 import { silentLogger } from '../../../electron/backend/log';
-import { systemClock } from '../../../electron/backend/system-clock';
 import { createSimulator, type Simulator } from '../../../electron/simulator/server';
 import type { SyncStatus } from '../../../shared/ipc/contract';
 import { mulberry32 } from '../../../shared/domain/random';
+import { createTestSteadyClock } from '../../support/child-env';
 import { testSeed } from '../../support/seed';
 
 /** Seeds the backend's retry jitter (SEED overrides it; printed once). */
 const SEED = testSeed('convergence', 20261126);
+/** One clock for the marketplace and the backend: from the test's fixed start, at real speed (retries wait for real). */
+const clock = createTestSteadyClock();
 
 const opened: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -23,7 +25,7 @@ async function backendFor(simulator: Simulator): Promise<Backend> {
   const backend = createBackend({
     dataDir: await mkdtemp(join(tmpdir(), 'desk-sync-')),
     marketplace: { baseUrl: simulator.url, token: simulator.token },
-    clock: systemClock,
+    clock,
     log: silentLogger,
     syncIntervalMs: 3_600_000,
     http: { retryBaseMs: 2, retryCapMs: 20, maxAttempts: 12, requestsPerSecond: 10_000, burst: 10_000 },
@@ -60,6 +62,7 @@ describe('sync under a hostile network', () => {
       orders: 1_500,
       buyers: { active: false },
       faults: { errorRate: 0.2, rate429: 0.1, retryAfterSeconds: 0, dropRate: 0.05, latencyMs: 1, duplicateRate: 0.2, reorderRate: 0.2 },
+      clock,
     });
     opened.push(simulator);
     const backend = await backendFor(simulator);
@@ -77,7 +80,7 @@ describe('sync under a hostile network', () => {
   }, 120_000);
 
   it('a full resync on demand re-reads everything and ends in the same state', async () => {
-    const simulator = await createSimulator({ seed: 22, orders: 300, buyers: { active: false } });
+    const simulator = await createSimulator({ seed: 22, orders: 300, buyers: { active: false }, clock });
     opened.push(simulator);
     const backend = await backendFor(simulator);
     await syncUntilIdle(backend);

@@ -7,13 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend } from '../../../electron/backend';
 import { toRemoteRequest } from '../../../electron/backend/cache/records';
 import { silentLogger } from '../../../electron/backend/log';
-import { systemClock } from '../../../electron/backend/system-clock';
 import { createSimulator, type Simulator } from '../../../electron/simulator/server';
 import { mulberry32 } from '../../../shared/domain/random';
+import { childEnv, createTestSteadyClock } from '../../support/child-env';
 import { testSeed } from '../../support/seed';
 
 /** Seeds the backend's retry jitter (SEED overrides it; printed once). */
 const SEED = testSeed('crash-resume', 20261126);
+/** The demo marketplace's clock, handed to each child backend as it starts. */
+const clock = createTestSteadyClock();
 
 interface ChildLine {
   event?: string;
@@ -27,7 +29,7 @@ afterEach(async () => {
 });
 
 function startChild(dataDir: string, simulator: Simulator): { child: ChildProcessWithoutNullStreams; lines: AsyncIterable<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/backend-child.ts', dataDir, simulator.url, simulator.token], { stdio: 'pipe' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/backend-child.ts', dataDir, simulator.url, simulator.token], { stdio: 'pipe', env: childEnv(clock, SEED) });
   return { child, lines: createInterface({ input: child.stdout }) };
 }
 
@@ -42,7 +44,7 @@ async function readUntil(lines: AsyncIterable<string>, stop: (line: ChildLine) =
 
 describe('a backend killed with SIGKILL in the middle of a sync', () => {
   it('resumes after restart without loss or duplication', async () => {
-    const simulator = await createSimulator({ seed: 31, orders: 3_000, buyers: { active: false }, faults: { latencyMs: 3 } });
+    const simulator = await createSimulator({ seed: 31, orders: 3_000, buyers: { active: false }, faults: { latencyMs: 3 }, clock });
     simulators.push(simulator);
     const dataDir = await mkdtemp(join(tmpdir(), 'desk-crash-'));
 
@@ -61,7 +63,7 @@ describe('a backend killed with SIGKILL in the middle of a sync', () => {
     expect(await secondExit).toBe(0);
 
     // What is on disk now equals the marketplace, record for record, each once.
-    const reopened = createBackend({ dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
+    const reopened = createBackend({ dataDir, marketplace: { baseUrl: 'http://127.0.0.1:9', token: 'x' }, clock, log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
     await reopened.start();
     await reopened.whenFullyLoaded();
     try {

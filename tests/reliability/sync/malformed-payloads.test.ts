@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../electron/backend';
 import { silentLogger } from '../../../electron/backend/log';
-import { systemClock } from '../../../electron/backend/system-clock';
+import { createTestSteadyClock } from '../../support/child-env';
+import { TEST_START_MS } from '../../support/start';
 import { generateDataset } from '../../../electron/simulator/data';
 import { mulberry32 } from '../../../shared/domain/random';
 import { testSeed } from '../../support/seed';
@@ -37,7 +38,7 @@ async function marketplaceServing(pages: { orders: unknown[]; requests: unknown[
 
 describe('malformed marketplace payloads', () => {
   it('are quarantined one by one with a reason, while the rest of the page applies', async () => {
-    const { orders, requests } = generateDataset({ seed: 9, orderCount: 40, startMs: Date.UTC(2026, 10, 26, 9) });
+    const { orders, requests } = generateDataset({ seed: 9, orderCount: 40, startMs: TEST_START_MS });
     const [good, ...rest] = requests;
     if (good === undefined) throw new Error('no requests generated');
     const badRequests: Array<[string, unknown]> = [
@@ -55,7 +56,7 @@ describe('malformed marketplace payloads', () => {
       orders: [...orders, { ...orders[0], id: 'o-bad', paid: { amountMinor: 1, currency: 'usd' } }],
       requests: [good, ...badRequests.map(([, record]) => record), ...rest],
     });
-    backend = createBackend({ dataDir: await mkdtemp(join(tmpdir(), 'desk-q-')), marketplace: { baseUrl: url, token: 't' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
+    backend = createBackend({ dataDir: await mkdtemp(join(tmpdir(), 'desk-q-')), marketplace: { baseUrl: url, token: 't' }, clock: createTestSteadyClock(), log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
     await backend.start();
     const status = await backend.handle('sync.now', { full: false });
 
@@ -83,7 +84,7 @@ describe('malformed marketplace payloads', () => {
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    backend = createBackend({ dataDir: await mkdtemp(join(tmpdir(), 'desk-q-')), marketplace: { baseUrl: url, token: 't' }, clock: systemClock, log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
+    backend = createBackend({ dataDir: await mkdtemp(join(tmpdir(), 'desk-q-')), marketplace: { baseUrl: url, token: 't' }, clock: createTestSteadyClock(), log: silentLogger, syncIntervalMs: 3_600_000, random: mulberry32(SEED) });
     await backend.start();
     const status = await backend.handle('sync.now', { full: false });
     expect(status.state).toBe('error');

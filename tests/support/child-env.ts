@@ -1,0 +1,43 @@
+import type { Clock } from '../../shared/domain/time';
+import { mulberry32, type Random } from '../../shared/domain/random';
+import { createSteadyClock } from '../../electron/backend/system-clock';
+import { TEST_START_MS } from './start';
+
+/**
+ * Tests whose peers run in other processes (crash tests: a child backend beside the demo
+ * marketplace) need time to pass on its own, so a manual clock will not do. They use a steady
+ * clock instead: it starts at the test's fixed instant and runs at real speed, never reading the
+ * wall clock's date. A child is handed the instant its clock starts at (the parent's `now()` as
+ * it spawns it), so parent and child agree to a few milliseconds, and the seed of its retry jitter.
+ */
+const CLOCK_START_ENV = 'DESK_TEST_CLOCK_START_MS';
+const SEED_ENV = 'DESK_TEST_SEED';
+
+/** A steady clock from the test's fixed start (or `startMs`). */
+export function createTestSteadyClock(startMs = TEST_START_MS): Clock {
+  return createSteadyClock(startMs);
+}
+
+/** The environment for a child that runs on `clock`, as it reads now, with this jitter seed. */
+export function childEnv(clock: Clock, seed: number): NodeJS.ProcessEnv {
+  return { ...process.env, [CLOCK_START_ENV]: String(clock.now()), [SEED_ENV]: String(seed) };
+}
+
+function fromParent(name: string): number {
+  const value = Number(process.env[name]);
+  if (!Number.isSafeInteger(value)) {
+    console.error(`${name} must be set by the parent test (an integer); got ${JSON.stringify(process.env[name])}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+/** In a child: the steady clock its parent handed over (exits with a clear line without one). */
+export function clockFromParent(): Clock {
+  return createSteadyClock(fromParent(CLOCK_START_ENV));
+}
+
+/** In a child: the seeded random source for its retry jitter. */
+export function randomFromParent(): Random {
+  return mulberry32(fromParent(SEED_ENV));
+}
