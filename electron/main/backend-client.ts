@@ -1,14 +1,16 @@
 import { Worker } from 'node:worker_threads';
+import { missingCase } from '../../shared/domain/views';
 import { DeskError } from '../../shared/errors';
 import type { EventName } from '../../shared/ipc/contract';
+import { describeIssues } from '../../shared/ipc/dispatch';
 import type { BackendChannel } from '../backend/channels';
-import type { Result } from '../../shared/ipc/result';
 import type { DeadlineAlert } from '../backend/alerts/deadline-alerts';
 import type { Logger } from '../backend/log';
-import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol';
+import { FromWorkerSchema, type ToWorker, type WorkerConfig } from './worker-protocol';
 
 /** The main thread's handle on the backend worker: calls out, events in. */
 export interface BackendClient {
+  /** Rejects with a DeskError when the backend answers an error, sends garbage, or is gone. */
   call(channel: BackendChannel, input: unknown): Promise<unknown>;
   onEvent(listener: (event: EventName, payload: unknown) => void): void;
   onDeadlineAlert(listener: (alert: DeadlineAlert) => void): void;
@@ -18,24 +20,63 @@ export interface BackendClient {
   close(): Promise<void>;
 }
 
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(error: DeskError): void;
+}
+
+/** The id of a call a malformed answer claims to be for (so that call fails instead of hanging). */
+function claimedCallId(message: unknown): number | undefined {
+  if (typeof message !== 'object' || message === null || !('type' in message) || message.type !== 'result' || !('id' in message)) return undefined;
+  return typeof message.id === 'number' ? message.id : undefined;
+}
+
 export function startBackendWorker(workerFile: string, config: WorkerConfig, log: Logger): BackendClient {
   const worker = new Worker(workerFile, { workerData: config });
-  const pending = new Map<number, (result: Result<unknown>) => void>();
+  const pending = new Map<number, PendingCall>();
   const eventListeners: Array<(event: EventName, payload: unknown) => void> = [];
   const alertListeners: Array<(alert: DeadlineAlert) => void> = [];
   let nextId = 1;
   let exited = false;
   let terminating = false;
+  /** Why no call can be answered any more (the thread failed or ended); null while one can. */
+  let unavailable: string | null = null;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const closedWaiters: Array<() => void> = [];
 
-  worker.on('message', (message: FromWorker) => {
+  /** From now on every call fails at once with `reason`; those waiting fail with `pendingReason`. */
+  const becomeUnavailable = (reason: string, pendingReason: string): void => {
+    unavailable ??= reason;
+    for (const call of pending.values()) call.reject(new DeskError('internal', pendingReason));
+    pending.clear();
+  };
+
+  worker.on('message', (raw: unknown) => {
+    const parsed = FromWorkerSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.error(`the backend sent a malformed message (ignored): ${describeIssues(parsed.error)}`);
+      const id = claimedCallId(raw);
+      const call = id === undefined ? undefined : pending.get(id);
+      if (id !== undefined && call !== undefined) {
+        pending.delete(id);
+        call.reject(new DeskError('internal', 'The backend sent a malformed answer to this request.'));
+      }
+      return;
+    }
+    const message = parsed.data;
     switch (message.type) {
-      case 'result':
-        pending.get(message.id)?.(message.result);
+      case 'result': {
+        const call = pending.get(message.id);
+        if (call === undefined) {
+          log.warn(`the backend answered call ${message.id}, which is not waiting for an answer (ignored)`);
+          break;
+        }
         pending.delete(message.id);
+        if (message.result.ok) call.resolve(message.result.value);
+        else call.reject(new DeskError(message.result.error.code, message.result.error.message));
         break;
+      }
       case 'event':
         for (const listener of eventListeners) listener(message.event, message.payload);
         break;
@@ -45,35 +86,51 @@ export function startBackendWorker(workerFile: string, config: WorkerConfig, log
       case 'log':
         log[message.level](`[backend] ${message.message}`);
         break;
-      case 'failed':
+      case 'failed': {
         log.error(`the backend failed to start: ${message.message}`);
+        // Nothing will answer: fail every call now rather than let the window wait forever.
+        const reason = `The backend failed to start (${message.message}). Restart Cancel Desk; if it keeps failing, see the log.`;
+        becomeUnavailable(reason, reason);
         break;
+      }
       case 'closed':
+        // The backend answered what was in flight before closing; nothing else will be.
+        becomeUnavailable('The backend has closed.', 'The backend closed before it answered.');
         for (const resolve of closedWaiters.splice(0)) resolve();
         break;
       case 'ready':
         log.info('the backend is ready');
         markReady();
         break;
+      default:
+        missingCase(message);
     }
   });
+  worker.on('messageerror', (error: Error) => log.error(`a message from the backend could not be read (ignored): ${error.message}`));
   worker.on('error', (error: Error) => log.error(`backend worker error: ${error.message}`));
   worker.on('exit', (code) => {
     exited = true;
     // terminate() ends the thread with code 1: only an exit nobody asked for is an error.
     if (code !== 0 && !terminating) log.error(`the backend worker stopped with code ${code}`);
-    for (const answer of pending.values()) answer({ ok: false, error: { code: 'internal', message: 'The backend stopped before it answered.' } });
-    pending.clear();
+    becomeUnavailable(
+      terminating ? 'The backend has closed.' : `The backend stopped (exit code ${code}). Restart Cancel Desk to continue.`,
+      `The backend stopped before it answered (exit code ${code}).`,
+    );
     for (const resolve of closedWaiters.splice(0)) resolve();
   });
 
   return {
     call(channel, input) {
-      if (exited) return Promise.reject(new DeskError('internal', 'The backend is not running.'));
+      if (unavailable !== null) return Promise.reject(new DeskError('internal', unavailable));
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, (result) => (result.ok ? resolve(result.value) : reject(new DeskError(result.error.code, result.error.message))));
-        worker.postMessage({ type: 'call', id, channel, input } satisfies ToWorker);
+        pending.set(id, { resolve, reject });
+        try {
+          worker.postMessage({ type: 'call', id, channel, input } satisfies ToWorker);
+        } catch (error) {
+          pending.delete(id);
+          reject(new DeskError('internal', `The request could not be sent to the backend: ${error instanceof Error ? error.message : String(error)}`));
+        }
       });
     },
     onEvent(listener) {
@@ -85,10 +142,13 @@ export function startBackendWorker(workerFile: string, config: WorkerConfig, log
     whenReady: () => ready,
     async close() {
       if (exited) return;
-      await new Promise<void>((resolve) => {
-        closedWaiters.push(resolve);
-        worker.postMessage({ type: 'close' } satisfies ToWorker);
-      });
+      // A backend that failed to start may not listen any more: no 'closed' would come.
+      if (unavailable === null) {
+        await new Promise<void>((resolve) => {
+          closedWaiters.push(resolve);
+          worker.postMessage({ type: 'close' } satisfies ToWorker);
+        });
+      }
       terminating = true;
       await worker.terminate();
     },

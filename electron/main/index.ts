@@ -10,6 +10,7 @@ import { COMMANDS } from '../../shared/commands';
 import type { Logger } from '../backend/log';
 import { routeCall } from '../backend/shell-channels';
 import { AppInfoSchema } from '../../shared/ipc/contract';
+import { APP_ORIGIN } from './app-scheme';
 import { startBackendWorker, type BackendClient } from './backend-client';
 import { createDesktopConnection } from './connection';
 import { DESKTOP_SETTINGS_FILE, loadDesktopSettings } from './desktop-settings';
@@ -23,7 +24,7 @@ import { openInBrowser } from './safe-shell';
 import { createSecretStore } from './secret-store';
 import { closeWithin, SHUTDOWN_TIMEOUT_MS } from './shutdown';
 import { resolveUpdateFeed, startAutoUpdates, UPDATE_URL_ENV, type AutoUpdates } from './updater';
-import { APP_ORIGIN, captureWindowState, createMainWindow, denyAllPermissions, guardWebContents, type WindowGuards } from './window';
+import { captureWindowState, createMainWindow, denyAllPermissions, guardWebContents, type WindowGuards } from './window';
 import { loadWindowState, placeWindow, saveWindowState, WINDOW_STATE_FILE } from './window-state';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,10 +1,6 @@
 import { BrowserWindow, type Session, type WebContents } from 'electron';
 import { MIN_WINDOW_SIZE, type WindowPlacement, type WindowState } from './window-state';
 
-/** The app's own origin: the renderer is served from this custom scheme, never from file://. */
-export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://desk`;
-
 export interface WindowGuards {
   /** Where a link the page tries to open in a new window goes (checked against the allow-list). */
   openLink(url: string): void;

@@ -4,11 +4,16 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SECURITY_HEADERS } from '../../../../electron/main/app-scheme';
 import { CATEGORY_TITLES, COMMANDS } from '../../../../shared/commands';
 import { CHANNELS } from '../../../../shared/ipc/contract';
+import { staleBuildProblem } from './build-freshness';
 
 const MAIN_BUNDLE = 'out/main/index.js';
+/** What this test runs, and what it is built from. */
+const BUILD_OUTPUTS = [MAIN_BUNDLE, 'out/main/backend-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const BUILD_SOURCES = ['electron', 'shared', 'electron.vite.config.ts'];
 
 interface Guards {
   willNavigatePrevented: boolean;
@@ -16,6 +21,15 @@ interface Guards {
   willAttachWebviewPrevented: boolean;
   subframeNavigationPrevented: boolean;
   windowOpen: string[];
+}
+
+interface SchemeAnswer {
+  status: number;
+  csp: string | null;
+  nosniff: string | null;
+  contentType: string | null;
+  bytes: number;
+  body?: string;
 }
 
 interface MenuItem {
@@ -37,6 +51,10 @@ interface Report {
   ipcChannels: string[];
   privilegedSchemes: Array<{ scheme: string }>;
   protocolHandlers: string[];
+  /** What the handler main registered for app:// answered the fake's requests. */
+  schemeAnswers: Record<'index' | 'traversal' | 'backslashTraversal' | 'otherHost' | 'malformedEscape' | 'missing' | 'directory', SchemeAnswer> & { script: SchemeAnswer | null };
+  /** The files the handler asked net.fetch for, relative to the working folder. */
+  netFetches: string[];
   webContentsEvents: string[];
   guards: Guards;
   laterWebContents: Guards;
@@ -104,8 +122,10 @@ function reportOf(run: Run): Report {
 const hasReport = (lines: Run['lines']): boolean => lines.some((line) => line.kind === 'REPORT');
 
 describe('the main process bundle (no Electron binary needed)', () => {
-  it('exists: run `electron-vite build` first (npm test does)', () => {
-    expect(existsSync(MAIN_BUNDLE), `${MAIN_BUNDLE} is missing`).toBe(true);
+  // Never test whatever was built last: every test here fails until the build is current.
+  beforeAll(async () => {
+    const problem = await staleBuildProblem(BUILD_OUTPUTS, BUILD_SOURCES, 'run `npx electron-vite build` (npm test builds first)');
+    if (problem !== null) throw new Error(problem);
   });
 
   it('creates one hardened window, registers exactly the contract, and installs every guard', async () => {
@@ -157,6 +177,30 @@ describe('the main process bundle (no Electron binary needed)', () => {
     expect(report.devicePermissionAnswers).toEqual([false, false]);
     expect(report.displayMediaAnswers).toEqual([null]);
     expect(report.laterSessionPermissionAnswers).toEqual([false, false, false, false]);
+  });
+
+  it('serves the renderer through the real app:// handler, refusing what leaves it, with the security headers', async () => {
+    const report = reportOf(await runMainWithFakeElectron(hasReport));
+    const answers = report.schemeAnswers;
+    expect(answers.index).toMatchObject({ status: 200 });
+    expect(answers.index.body).toContain('<div id="app"></div>');
+    expect(answers.script, 'index.html names its script').not.toBeNull();
+    expect(answers.script).toMatchObject({ status: 200, contentType: 'text/javascript' });
+    expect(answers.script?.bytes).toBeGreaterThan(0);
+    expect({
+      traversal: answers.traversal.status,
+      backslashTraversal: answers.backslashTraversal.status,
+      otherHost: answers.otherHost.status,
+      malformedEscape: answers.malformedEscape.status,
+      missing: answers.missing.status,
+      directory: answers.directory.status,
+    }).toEqual({ traversal: 403, backslashTraversal: 403, otherHost: 403, malformedEscape: 400, missing: 404, directory: 403 });
+    for (const [name, answer] of Object.entries(answers)) {
+      expect(answer?.csp, `the CSP on ${name}`).toBe(SECURITY_HEADERS['Content-Security-Policy']);
+      expect(answer?.nosniff, `nosniff on ${name}`).toBe('nosniff');
+    }
+    // Only the two files asked for were read, both from the built renderer.
+    expect(report.netFetches).toEqual(['out/renderer/index.html', `out/renderer/${/src="\.\/(assets\/[^"]+\.js)"/.exec(answers.index.body ?? '')?.[1]}`]);
   });
 
   it('answers IPC only from the main window’s top frame on the app’s own origin', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +79,18 @@ describe('the window state file', () => {
     await saveWindowState(file, state);
     expect(await loadWindowState(file)).toEqual({ ok: true, state });
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(state);
+    // Windows has no POSIX modes (the file sits in the user's own profile there).
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('makes a file that others could read private when it saves over it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'desk-window-'));
+    const file = join(dir, 'window-state.json');
+    await writeFile(file, '{}');
+    await chmod(file, 0o644);
+    await saveWindowState(file, saved({ x: 1, y: 2, width: 1000, height: 700 }));
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await loadWindowState(file)).toMatchObject({ ok: true });
   });
 
   it('reports a damaged file instead of throwing', async () => {

@@ -1,5 +1,6 @@
 // A recording stand-in for the `electron` module: main runs against it in plain Node. Once main
-// loads its window, the fake probes what main installed (guards, IPC sender checks, the menu) and
+// loads its window, the fake probes what main installed (guards, IPC sender checks, the menu, the
+// app:// handler, asked for real files and for hostile paths; net.fetch reads file:// URLs) and
 // prints the record as one stdout line for the test to read; later happenings (badge counts,
 // notifications, the quit sequence) are printed as their own lines.
 //
@@ -8,6 +9,9 @@
 //   FAKE_ELECTRON_LOCK=taken  another instance holds the single-instance lock
 //   FAKE_ELECTRON_QUIT_ON_BADGE=1  ask the app to quit once the badge shows a count above zero
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const record = {
   sandboxEnabled: false,
@@ -17,6 +21,8 @@ const record = {
   ipcChannels: [],
   privilegedSchemes: [],
   protocolHandlers: [],
+  schemeAnswers: null,
+  netFetches: [],
   webContentsEvents: [],
   guards: {},
   laterWebContents: {},
@@ -127,6 +133,9 @@ export class BrowserWindow extends EventEmitter {
     const laterSession = makeSession(record.laterSessionPermissionAnswers);
     appEmitter.emit('session-created', laterSession);
 
+    // The handler main registered for app:// is asked what the renderer (and an attacker) would ask.
+    record.schemeAnswers = await probeScheme();
+
     // The sender check in front of every channel.
     const handler = ipcHandlers.get('app.info');
     const ask = async (event) => {
@@ -151,6 +160,38 @@ export class BrowserWindow extends EventEmitter {
 
     print('REPORT', record);
   }
+}
+
+async function probeScheme() {
+  const handler = protocolHandlerFns.get('app');
+  if (handler === undefined) return null;
+  const ask = async (url) => {
+    const response = await handler(new Request(url));
+    const body = await response.text();
+    return {
+      status: response.status,
+      csp: response.headers.get('content-security-policy'),
+      nosniff: response.headers.get('x-content-type-options'),
+      contentType: response.headers.get('content-type'),
+      bytes: body.length,
+      body: body.slice(0, 4000),
+    };
+  };
+  const index = await ask('app://desk/');
+  const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(index.body)?.[1];
+  const answers = {
+    index,
+    script: script === undefined ? null : await ask(`app://desk/${script}`),
+    traversal: await ask('app://desk/..%2fmain%2findex.js'),
+    backslashTraversal: await ask('app://desk/..%5cmain%5cindex.js'),
+    otherHost: await ask('app://evil/index.html'),
+    malformedEscape: await ask('app://desk/%E0%A4%A'),
+    missing: await ask('app://desk/assets/missing.js'),
+    directory: await ask('app://desk/assets'),
+  };
+  // Only the page's text is worth reporting; the rest is judged by status and headers.
+  for (const [name, answer] of Object.entries(answers)) if (name !== 'index' && answer !== null) delete answer.body;
+  return answers;
 }
 
 function findMenuItem(items, id) {
@@ -214,12 +255,14 @@ export const ipcMain = {
   },
 };
 
+const protocolHandlerFns = new Map();
 export const protocol = {
   registerSchemesAsPrivileged(schemes) {
     record.privilegedSchemes.push(...schemes);
   },
-  handle(scheme) {
+  handle(scheme, handler) {
     record.protocolHandlers.push(scheme);
+    protocolHandlerFns.set(scheme, handler);
   },
 };
 
@@ -281,7 +324,15 @@ export const safeStorage = {
   getSelectedStorageBackend: () => 'basic_text',
 };
 
-export const net = { fetch: () => Promise.reject(new Error('not in the fake')) };
+// Electron's net.fetch reads file:// URLs: so does the fake (recording which, relative to the cwd).
+export const net = {
+  async fetch(url) {
+    if (!String(url).startsWith('file:')) throw new Error(`net.fetch of ${url} is not in the fake`);
+    const path = fileURLToPath(url);
+    record.netFetches.push(relative(process.cwd(), path).split('\\').join('/'));
+    return new Response(await readFile(path));
+  },
+};
 export const shell = {
   openExternal(url) {
     print('OPEN_EXTERNAL', url);
