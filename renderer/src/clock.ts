@@ -1,47 +1,54 @@
 import { ref, type Ref } from 'vue';
 import type { Clock } from '../../shared/domain/time';
 
-/** The part of the shared Clock the renderer needs: what time it is. */
-export type RendererClock = Pick<Clock, 'now'>;
+/**
+ * The renderer's time: what time it is, and timers that run on that time (so a test clock that
+ * moves runs them, as the shared Clock promises).
+ */
+export type RendererClock = Clock;
 
-/** The renderer's time: the system clock, replaced in tests (time only through an injected clock). */
-let clock: RendererClock = { now: () => Date.now() };
+/** The wall clock: the one place in the renderer that reads the system time. */
+const systemClock: RendererClock = {
+  now: () => Date.now(),
+  setTimer(delayMs, callback) {
+    const handle = setTimeout(callback, delayMs);
+    return () => clearTimeout(handle);
+  },
+};
+
+let clock: RendererClock = systemClock;
 
 export function getClock(): RendererClock {
   return clock;
 }
 
-/** For tests. */
+/** For tests: read time, and run timers, on `next`. */
 export function setClock(next: RendererClock): void {
   clock = next;
-  now.value = next.now();
 }
 
-const now = ref(clock.now());
-let timer: ReturnType<typeof setInterval> | null = null;
-let users = 0;
-
 /**
- * "Now" for countdowns, refreshed every `intervalMs` while someone uses it; returns the ref and
- * the function that stops using it.
+ * "Now" for countdowns, refreshed every `intervalMs` on the injected clock; returns the ref and
+ * the function that stops refreshing it.
  */
 export function useTicker(intervalMs = 1_000): { now: Ref<number>; stop: () => void } {
-  users += 1;
-  timer ??= setInterval(() => {
-    now.value = clock.now();
-  }, intervalMs);
-  now.value = clock.now();
+  const now = ref(clock.now());
+  let cancel: (() => void) | null = null;
   let stopped = false;
+  const arm = (): void => {
+    cancel = clock.setTimer(intervalMs, () => {
+      if (stopped) return;
+      now.value = clock.now();
+      arm();
+    });
+  };
+  arm();
   return {
     now,
     stop() {
-      if (stopped) return;
       stopped = true;
-      users -= 1;
-      if (users === 0 && timer !== null) {
-        clearInterval(timer);
-        timer = null;
-      }
+      cancel?.();
+      cancel = null;
     },
   };
 }

@@ -2,9 +2,9 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Order } from '../../../shared/domain/order';
 import type { CancelRequest } from '../../../shared/domain/request';
-import { instantMs, toInstant } from '../../../shared/domain/time';
+import { instantMs } from '../../../shared/domain/time';
 import type { DecisionPlan, DecisionResult } from '../../../shared/ipc/contract';
-import type { OfferOption, RefuseOption, RequestProofOption } from '../../../shared/rules/actions';
+import { defaultProofDueAt, type OfferOption, type RefuseOption, type RequestProofOption } from '../../../shared/rules/actions';
 import type { BulkAction } from '../../../shared/rules/bulk';
 import type { Policy } from '../../../shared/rules/policy';
 import { REFUSAL_REASON_CATALOGUE, SELLER_REFUSAL_REASONS } from '../../../shared/rules/reasons';
@@ -146,7 +146,7 @@ export const useDecisionsStore = defineStore('decisions', () => {
         return;
       case 'request_proof': {
         const current = await policy();
-        const defaultDueAt = toInstant(getClock().now() + current.proofDueDays * 24 * 3_600_000);
+        const defaultDueAt = defaultProofDueAt(current, getClock().now());
         dialog.value = {
           kind: 'request_proof',
           targets: ids,
@@ -205,7 +205,8 @@ export const useDecisionsStore = defineStore('decisions', () => {
     busy.value = true;
     progress.value = { done: 0, total: ids.length };
     const batchIds: string[] = [];
-    let undoUntil = 0;
+    // z takes back every chunk, so its window is the one that closes first.
+    let undoUntil: number | null = null;
     let done = 0;
     const skipped: string[] = [];
     try {
@@ -213,7 +214,7 @@ export const useDecisionsStore = defineStore('decisions', () => {
         const chunk = ids.slice(start, start + CHUNK);
         const result: DecisionResult = unwrap(await getDesk().decide({ requestIds: [...chunk], action }));
         if (result.batchId !== null) batchIds.push(result.batchId);
-        if (result.undoUntil !== null) undoUntil = Math.max(undoUntil, instantMs(result.undoUntil));
+        if (result.undoUntil !== null) undoUntil = Math.min(undoUntil ?? Infinity, instantMs(result.undoUntil));
         done += result.done;
         for (const item of result.items) if (item.status === 'skipped') skipped.push(item.message);
         progress.value = { done: start + chunk.length, total: ids.length };
@@ -221,10 +222,11 @@ export const useDecisionsStore = defineStore('decisions', () => {
     } finally {
       busy.value = false;
       progress.value = null;
-    }
-    if (batchIds.length > 0) {
-      const summary = ids.length === 1 ? `${ACTION_TITLES[action.type]}: done` : `${ACTION_TITLES[action.type]}: ${plural(done, 'request')}`;
-      lastDecision.value = { batchIds, undoUntil, summary };
+      // Each chunk is durable on its own: those that went through stay undoable when a later one fails.
+      if (batchIds.length > 0) {
+        const summary = ids.length === 1 ? `${ACTION_TITLES[action.type]}: done` : `${ACTION_TITLES[action.type]}: ${plural(done, 'request')}`;
+        lastDecision.value = { batchIds, undoUntil: undoUntil ?? 0, summary };
+      }
     }
     if (skipped.length > 0) ui.notify(ids.length === 1 ? (skipped[0] ?? '') : `${plural(skipped.length, 'request')} skipped: ${skipped[0] ?? ''}`, 'error');
   }
@@ -253,10 +255,25 @@ export const useDecisionsStore = defineStore('decisions', () => {
       ui.notify('Too late to undo: the decision is being sent to the marketplace.', 'error');
       return;
     }
-    let undone = 0;
-    for (const batchId of last.batchIds) undone += unwrap(await getDesk().undo({ batchId })).undone;
+    // Taken while it runs (a second z finds nothing); every chunk is tried, so one that fails
+    // keeps no other from being undone, and only the failed ones stay for z to try again.
     lastDecision.value = null;
-    ui.notify(`Undone: ${plural(undone, 'request')} restored.`);
+    let undone = 0;
+    const failed: string[] = [];
+    let problem = '';
+    for (const batchId of last.batchIds) {
+      try {
+        undone += unwrap(await getDesk().undo({ batchId })).undone;
+      } catch (error) {
+        failed.push(batchId);
+        problem ||= error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (undone > 0 || failed.length === 0) ui.notify(`Undone: ${plural(undone, 'request')} restored.`);
+    if (failed.length > 0) {
+      lastDecision.value ??= { ...last, batchIds: failed };
+      ui.notify(`Not undone: ${problem}`, 'error');
+    }
   }
 
   function dismissUndo(): void {

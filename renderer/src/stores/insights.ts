@@ -59,20 +59,20 @@ export const useInsightsStore = defineStore('insights', () => {
    * always counted); returns the function that stops following.
    */
   function follow(shown: () => boolean, throttleMs = REFRESH_THROTTLE_MS): () => void {
-    let timer: ReturnType<typeof setTimeout> | null = null;
+    let cancelTimer: (() => void) | null = null;
     const refresh = (): void => {
-      timer = null;
+      cancelTimer = null;
       if (shown()) void load();
     };
     const unsubscribe = getDesk().onQueueChanged(() => {
-      if (!shown() || timer !== null) return;
+      if (!shown() || cancelTimer !== null) return;
       const wait = lastLoadAt + throttleMs - getClock().now();
       if (wait <= 0) refresh();
-      else timer = setTimeout(refresh, wait);
+      else cancelTimer = getClock().setTimer(wait, refresh);
     });
     return () => {
       unsubscribe();
-      if (timer !== null) clearTimeout(timer);
+      cancelTimer?.();
     };
   }
 

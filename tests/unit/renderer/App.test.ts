@@ -5,7 +5,8 @@ import type { QueueRow, ViewCounts } from '../../../shared/ipc/contract';
 import { formatMoney } from '../../../shared/money';
 import { setDesk } from '../../../renderer/src/api/desk';
 import App from '../../../renderer/src/App.vue';
-import { createFakeDesk } from './fake-desk';
+import { createFakeDesk, type FakeDeskAnswers } from './fake-desk';
+import { useManualClock, type ManualClock } from './manual-clock';
 
 const counts: ViewCounts = { needs_reply: 2, proof_requested: 0, proof_in: 0, offers: 0, escalated: 0, conflicts: 0, done: 0, all: 2 };
 
@@ -41,8 +42,13 @@ afterAll(() => {
   for (const [name, descriptor] of saved) if (descriptor !== undefined) Object.defineProperty(HTMLElement.prototype, name, descriptor);
 });
 
+const NOW = Date.parse('2026-11-26T09:30:00.000Z');
+let clock: ManualClock;
+
 beforeEach(() => {
   setActivePinia(createPinia());
+  // Countdowns read the injected clock, never the wall clock.
+  clock = useManualClock(NOW);
 });
 // Each App installs the window's keydown listener: unmount it so the next test's App is alone.
 enableAutoUnmount(afterEach);
@@ -54,7 +60,7 @@ function manyRows(count: number): QueueRow[] {
 }
 
 /** A fake queue.list that serves `rows` by offset, as the backend does. */
-function pagedDesk(rows: QueueRow[], more: Parameters<typeof createFakeDesk>[0]['more'] = {}) {
+function pagedDesk(rows: QueueRow[], more: FakeDeskAnswers['more'] = {}) {
   return createFakeDesk({
     page: { rows: [], nextCursor: null, total: 0, truncated: false },
     counts: { ...counts, needs_reply: rows.length, all: rows.length },
@@ -114,6 +120,22 @@ describe('the queue screen', () => {
     expect(wrapper.find('.status-bar').attributes('data-sync-state')).toBe('unreachable');
     expect(wrapper.find('.status-bar').text()).toContain('Offline: marketplace unreachable');
     expect(wrapper.text()).toContain('Nothing here');
+  });
+
+  it("counts each row's time left down on the injected clock", async () => {
+    const respondBy = new Date(NOW + 61 * 60_000).toISOString();
+    setDesk(pagedDesk([row({ respondBy })]).api);
+    const wrapper = mount(App, { attachTo: document.body });
+    await flushPromises();
+    const timeLeft = () => wrapper.find('.queue-body .queue-row .time-left');
+    expect(timeLeft().text()).toMatch(/^1 h 1 m/);
+    clock.advance(2 * 60_000);
+    await flushPromises();
+    expect(timeLeft().text()).toMatch(/^59 m/);
+    clock.advance(60 * 60_000);
+    await flushPromises();
+    expect(timeLeft().text()).toMatch(/^overdue 1 m/);
+    expect(timeLeft().classes()).toContain('overdue');
   });
 
   it('switching view asks the backend for that view', async () => {

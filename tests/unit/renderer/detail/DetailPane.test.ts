@@ -1,13 +1,16 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { nextTick } from 'vue';
 import { money, formatMoney } from '../../../../shared/money';
 import { setDesk } from '../../../../renderer/src/api/desk';
 import DetailPane from '../../../../renderer/src/components/detail/DetailPane.vue';
 import { useDetailStore } from '../../../../renderer/src/stores/detail';
-import { HOUR, at, createDetailFake, makeAudit, makeDetail, makeEvidence, makeLine, makeOrder, type DetailFake } from './fakes';
+import { useManualClock, type ManualClock } from '../manual-clock';
+import { DAY, HOUR, NOW, at, createDetailFake, makeAudit, makeDetail, makeEvidence, makeLine, makeOrder, type DetailFake } from './fakes';
 
 let fake: DetailFake;
+let clock: ManualClock;
 let wrapper: VueWrapper | null = null;
 
 const fmt = (amountMinor: number, currency: string): string => formatMoney(money(amountMinor, currency), navigator.language);
@@ -23,6 +26,7 @@ beforeEach(() => {
   setActivePinia(createPinia());
   fake = createDetailFake();
   setDesk(fake.api);
+  clock = useManualClock(NOW);
 });
 
 afterEach(() => {
@@ -74,7 +78,48 @@ describe('the detail pane', () => {
     expect(header.find('.detail-reason').text()).toBe('Changed their mind');
     expect(header.find('.detail-state').text()).toBe('Requested');
     expect(header.find('.detail-phase').text()).toBe('Before shipment');
-    expect(header.find('.time-left').exists()).toBe(true);
+    // The cancel was asked 2 h ago and the marketplace gives 48 h: 46 h left on the injected clock.
+    expect(header.find('.time-left').text()).toMatch(/^1 d 22 h \(later\)/);
+    expect(header.find('.time-left').classes()).toContain('later');
+  });
+
+  it('counts down on the injected clock: the time left, its urgency and the "due" badges move with it', async () => {
+    const order = makeOrder({ status: 'delivered' });
+    fake.details.set('req-1', makeDetail({ order, request: { state: 'proof_requested', proofRequest: { message: 'Photos please', dueAt: at(3 * HOUR) } } }));
+    const pane = await mountShowing('req-1');
+    const timeLeft = () => pane.find('.time-left');
+    // The deadlines still ahead, by title (the badge's own text left out).
+    const due = () => pane.findAll('.detail-event').filter((event) => event.find('.detail-due').exists()).map((event) => event.find('.detail-event-title').element.firstChild?.textContent?.trim());
+
+    expect(timeLeft().text()).toMatch(/^5 d 0 h \(later\)/);
+    expect(due()).toEqual(['Reply due', 'Proof due from the buyer']);
+
+    // The pane ticks every 15 s: each step lands on a tick.
+    clock.advance(3 * HOUR + 15_000);
+    await nextTick();
+    expect(timeLeft().text()).toMatch(/^4 d 20 h \(later\)/);
+    expect(due()).toEqual(['Reply due']);
+
+    clock.advance(5 * DAY - HOUR - (3 * HOUR + 15_000));
+    await nextTick();
+    expect(timeLeft().text()).toMatch(/^1 h 0 m \(critical\)/);
+    expect(timeLeft().classes()).toContain('critical');
+    expect(due()).toEqual(['Reply due']);
+
+    clock.advance(HOUR + 15_000);
+    await nextTick();
+    expect(timeLeft().text()).toMatch(/^overdue < 1 m \(overdue\)/);
+    expect(due()).toEqual([]);
+    expect(pane.findAll('.detail-event-deadline')).toHaveLength(2);
+  });
+
+  it('stops ticking once it is gone', async () => {
+    fake.details.set('req-1', makeDetail());
+    const pane = await mountShowing('req-1');
+    expect(clock.pendingTimers()).toBe(1);
+    pane.unmount();
+    wrapper = null;
+    expect(clock.pendingTimers()).toBe(0);
   });
 
   it('shows lines and totals of a JPY order through Intl, without decimals', async () => {

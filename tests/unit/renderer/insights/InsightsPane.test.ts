@@ -5,9 +5,9 @@ import { defineComponent, h } from 'vue';
 import type { Insights, ViewCounts } from '../../../../shared/ipc/contract';
 import { setDesk } from '../../../../renderer/src/api/desk';
 import App from '../../../../renderer/src/App.vue';
-import { setClock } from '../../../../renderer/src/clock';
 import { useInsightsStore } from '../../../../renderer/src/stores/insights';
 import { createFakeDesk } from '../fake-desk';
+import { useManualClock } from '../manual-clock';
 import { emptyInsights, makeInsights } from './fixtures';
 
 // happy-dom has no canvas: the charts are stubs that show what they were given.
@@ -26,7 +26,7 @@ const idle = { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, next
 
 beforeEach(() => {
   setActivePinia(createPinia());
-  setClock({ now: () => NOW });
+  useManualClock(NOW);
 });
 enableAutoUnmount(afterEach);
 
@@ -199,32 +199,32 @@ describe('Insights', () => {
 
 describe('the Insights store', () => {
   it('refreshes on queue changes only while shown, at most once per throttle window', async () => {
-    vi.useFakeTimers();
-    try {
-      let now = NOW;
-      setClock({ now: () => now });
-      const desk = deskWith((input) => makeInsights({ from: input.from, to: input.to }));
-      const store = useInsightsStore();
-      let shown = false;
-      const stop = store.follow(() => shown, 1_000);
-      const changed = () => desk.emit('queue.changed', { counts, changedIds: [] });
+    const clock = useManualClock(NOW);
+    const desk = deskWith((input) => makeInsights({ from: input.from, to: input.to }));
+    const store = useInsightsStore();
+    let shown = false;
+    const stop = store.follow(() => shown, 1_000);
+    const changed = () => desk.emit('queue.changed', { counts, changedIds: [] });
 
-      changed();
-      expect(insightCalls(desk)).toHaveLength(0);
-      shown = true;
-      changed(); // nothing loaded yet: at once
-      expect(insightCalls(desk)).toHaveLength(1);
-      changed();
-      changed();
-      expect(insightCalls(desk)).toHaveLength(1);
-      now += 1_000;
-      await vi.advanceTimersByTimeAsync(1_000);
-      expect(insightCalls(desk)).toHaveLength(2);
-      stop();
-      changed();
-      expect(insightCalls(desk)).toHaveLength(2);
-    } finally {
-      vi.useRealTimers();
-    }
+    changed();
+    expect(insightCalls(desk)).toHaveLength(0);
+    shown = true;
+    changed(); // nothing loaded yet: at once
+    expect(insightCalls(desk)).toHaveLength(1);
+    changed();
+    changed();
+    expect(insightCalls(desk)).toHaveLength(1);
+    clock.advance(999);
+    expect(insightCalls(desk)).toHaveLength(1);
+    clock.advance(1);
+    expect(insightCalls(desk)).toHaveLength(2);
+    await flushPromises();
+    changed(); // the throttle window runs again from that load
+    expect(clock.pendingTimers()).toBe(1);
+    stop();
+    expect(clock.pendingTimers()).toBe(0);
+    changed();
+    clock.advance(1_000);
+    expect(insightCalls(desk)).toHaveLength(2);
   });
 });
