@@ -1,73 +1,71 @@
 /**
  * `npm run start:web`: the backend and the built renderer in a browser, on the embedded demo
- * marketplace unless --marketplace-url is given. Prints exactly one line on stdout.
+ * marketplace unless --marketplace-url is given. Prints exactly one line on stdout (the running
+ * address); everything else, the log included, goes to stderr.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { describeIssues } from '../../shared/ipc/dispatch';
+import { createInterface } from 'node:readline';
 import { createBackend } from '../backend';
-import { prefixedConsoleLogger } from '../backend/log';
 import { createSteadyClock, systemClock } from '../backend/system-clock';
 import { systemRandom } from '../backend/system-random';
 import { createSimulator, type Simulator } from '../simulator/server';
 import { createHostConnection, loadSavedConnection } from './connection';
+import { createConsoleLog } from './console-log';
+import { MARKETPLACE_TOKEN_ENV, parseHostArgs } from './options';
 import { startHost } from './server';
 
-const ArgsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535).default(0),
-  'data-dir': z.string().min(1).default('.desk-data/web'),
-  'marketplace-url': z.url().optional(),
-  'marketplace-token': z.string().min(1).optional(),
-  seed: z.coerce.number().int().default(42),
-  orders: z.coerce.number().int().min(1).max(300_000).default(2_000),
-  'renderer-dir': z.string().default('out/renderer'),
-  'sync-interval-s': z.coerce.number().int().min(5).default(300),
-  /** Runs the app's clock (and the embedded demo's) from this instant instead of now: tests, demos. */
-  'start-at': z.iso.datetime({ offset: false }).optional(),
-});
+const consoleLog = createConsoleLog('[desk]');
+
+/** The first line of standard input (a pipe, a redirected file, or typed at a prompt). */
+async function readTokenFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Marketplace token (then Enter): ');
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return '';
+  } finally {
+    lines.close();
+    process.stdin.destroy();
+  }
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'marketplace-url': { type: 'string' },
-      'marketplace-token': { type: 'string' },
-      seed: { type: 'string' },
-      orders: { type: 'string' },
-      'renderer-dir': { type: 'string' },
-      'sync-interval-s': { type: 'string' },
-      'start-at': { type: 'string' },
-      demo: { type: 'boolean' },
-    },
-    strict: true,
+  const parsed = await parseHostArgs(process.argv.slice(2), {
+    env: process.env,
+    readFile: (path) => readFile(path, 'utf8'),
+    readStdin: readTokenFromStdin,
   });
-  const parsed = ArgsSchema.safeParse(values);
-  if (!parsed.success) {
-    console.error(`start:web: ${describeIssues(parsed.error)}`);
+  if (!parsed.ok) {
+    console.error(`start:web: ${parsed.message}`);
     process.exit(2);
   }
-  const args = parsed.data;
-  const log = prefixedConsoleLogger('[desk]');
+  const args = parsed.args;
+  const log = consoleLog.logger;
+  if (args.marketplaceToken !== null) consoleLog.addSecret(args.marketplaceToken.value);
   const dataDir = resolve(args['data-dir']);
   const startAt = args['start-at'];
   const clock = startAt === undefined ? systemClock : createSteadyClock(Date.parse(startAt));
   await mkdir(dataDir, { recursive: true });
 
   // The command line wins; else the choice saved from Settings (its token is not kept: give it
-  // with --marketplace-token); else the embedded demo.
+  // again, see options.ts); else the embedded demo.
   const { saved, problem } = await loadSavedConnection(dataDir);
   if (problem !== null) log.warn(problem);
   const remoteUrl = args['marketplace-url'] ?? (saved.kind === 'remote' ? saved.marketplaceUrl : undefined);
   let simulator: Simulator | null = null;
   let marketplace: { baseUrl: string; token: string };
   if (remoteUrl !== undefined) {
-    marketplace = { baseUrl: remoteUrl, token: args['marketplace-token'] ?? '' };
-    if (marketplace.token === '') log.warn('no marketplace token was given (--marketplace-token): the marketplace will refuse the calls');
+    marketplace = { baseUrl: remoteUrl, token: args.marketplaceToken?.value ?? '' };
+    if (marketplace.token === '') {
+      log.warn(
+        `no marketplace token was given (${MARKETPLACE_TOKEN_ENV}, --marketplace-token-file or --marketplace-token-stdin): the marketplace will refuse the calls`,
+      );
+    }
   } else {
+    if (args.marketplaceToken !== null) log.warn(`the marketplace token from ${args.marketplaceToken.source} is not used: the embedded demo marketplace runs (no --marketplace-url)`);
     simulator = await createSimulator({ seed: args.seed, orders: args.orders, ...(startAt === undefined ? {} : { clock }) });
+    consoleLog.addSecret(simulator.token);
     marketplace = { baseUrl: simulator.url, token: simulator.token };
   }
 
@@ -88,9 +86,15 @@ async function main(): Promise<void> {
     log,
   });
   const host = await startHost({ backend, connection, rendererDir: resolve(args['renderer-dir']), port: args.port, log });
+  consoleLog.addSecret(host.token);
 
+  // The one line on stdout (tests/e2e/host.ts reads it). The lines below are for the person who
+  // started it, written as they are: the demo's admin token is what its /_sim/ controls need.
   console.log(`Cancel Desk is running at ${host.url}`);
-  console.error(`Data folder: ${dataDir}${simulator ? ` · demo marketplace at ${simulator.url}` : ''}`);
+  console.error(`Data folder: ${dataDir}`);
+  if (simulator !== null) {
+    console.error(`Demo marketplace at ${simulator.url} (admin token ${simulator.adminToken}, for its /_sim/ ledger, clock and fault controls)`);
+  }
 
   let closing = false;
   const shutdown = (signal: string): void => {
@@ -109,6 +113,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`start:web failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(consoleLog.redact(`start:web failed: ${error instanceof Error ? error.message : String(error)}`));
   process.exit(1);
 });

@@ -56,7 +56,7 @@ export interface HostConnectionOptions {
   dataDir: string;
   /** What this run is connected to. */
   active: Connection['active'];
-  /** The token this run was started with (the command line); null: none. */
+  /** The token this run was started with (environment, file or stdin: see options.ts); null: none. */
   token: string | null;
   log: Logger;
 }

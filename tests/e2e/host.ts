@@ -17,11 +17,20 @@ export interface HostProcess {
 
 const RUNNING_LINE = /^Cancel Desk is running at (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([\w-]+)$/;
 
-/** Starts `electron/host/cli.ts` as a user would, and reads its one line. */
+/**
+ * Starts `electron/host/cli.ts` as a user would, and reads its one line. The host refuses a token
+ * on its command line, so a `--marketplace-token <t>` pair in `args` is handed over the way a user
+ * would: in the CANCEL_DESK_MARKETPLACE_TOKEN environment variable.
+ */
 export async function startHost(args: string[], dataDir?: string): Promise<HostProcess> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'desk-e2e-')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--data-dir', dir, ...args], {
+  const tokenAt = args.indexOf('--marketplace-token');
+  const marketplaceToken = tokenAt === -1 ? undefined : args[tokenAt + 1];
+  const cliArgs = tokenAt === -1 ? args : args.filter((_, index) => index !== tokenAt && index !== tokenAt + 1);
+  const env = marketplaceToken === undefined ? process.env : { ...process.env, CANCEL_DESK_MARKETPLACE_TOKEN: marketplaceToken };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--data-dir', dir, ...cliArgs], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env,
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Backend } from '../../../../electron/backend';
-import { silentLogger } from '../../../../electron/backend/log';
+import { silentLogger, type Logger } from '../../../../electron/backend/log';
 import { CONNECTION_FILE, createHostConnection, loadSavedConnection } from '../../../../electron/host/connection';
 import { startHost, type Host } from '../../../../electron/host/server';
 import type { Simulator } from '../../../../electron/simulator/server';
@@ -16,6 +17,13 @@ let backend: Backend;
 let host: Host;
 let rendererDir: string;
 let dataDir: string;
+/** What the host logged, as `level: message`. */
+const logged: string[] = [];
+const recordingLogger: Logger = {
+  info: (message) => logged.push(`info: ${message}`),
+  warn: (message) => logged.push(`warn: ${message}`),
+  error: (message) => logged.push(`error: ${message}`),
+};
 
 beforeAll(async () => {
   // The host serves a backend that has not synced yet (start() only opens the cache).
@@ -24,7 +32,7 @@ beforeAll(async () => {
   rendererDir = await mkdtemp(join(tmpdir(), 'desk-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Cancel Desk</title>');
   const connection = createHostConnection({ dataDir, active: { kind: 'demo', marketplaceUrl: simulator.url }, token: null, log: silentLogger });
-  host = await startHost({ backend, connection, rendererDir, log: silentLogger });
+  host = await startHost({ backend, connection, rendererDir, log: recordingLogger });
 });
 
 afterAll(async () => {
@@ -37,10 +45,14 @@ function wsUrl(token: string | null): string {
   return token === null ? `${base}/ipc` : `${base}/ipc?token=${encodeURIComponent(token)}`;
 }
 
+function hostPort(): string {
+  return new URL(host.origin).port;
+}
+
 /** Resolves with the HTTP status the upgrade was refused with, or 101 if it was accepted. */
-function upgradeStatus(url: string, origin: string | undefined): Promise<number> {
+function upgradeStatus(url: string, origin: string | undefined, hostHeader?: string): Promise<number> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url, origin === undefined ? {} : { origin });
+    const socket = new WebSocket(url, { ...(origin === undefined ? {} : { origin }), ...(hostHeader === undefined ? {} : { headers: { host: hostHeader } }) });
     socket.on('open', () => {
       socket.close();
       resolve(101);
@@ -48,6 +60,22 @@ function upgradeStatus(url: string, origin: string | undefined): Promise<number>
     socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
     socket.on('error', () => undefined);
   });
+}
+
+/** A GET with the path sent exactly as given (no URL normalisation) and any Host header. */
+function rawGet(path: string, hostHeader = `127.0.0.1:${hostPort()}`): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port: hostPort(), path, headers: { host: hostHeader } }, (response) => {
+      response.resume();
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+    });
+    request.once('error', reject);
+    request.end();
+  });
+}
+
+function closeCodeOf(socket: WebSocket): Promise<number> {
+  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
 }
 
 function connect(): Promise<WebSocket> {
@@ -166,7 +194,60 @@ describe('browser host', () => {
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+    // One policy, the host's: it lets the page reach its WebSocket (two would both apply).
+    expect(csp.match(/default-src/g)).toHaveLength(1);
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${hostPort()} ws://localhost:${hostPort()}`);
     expect((await fetch(`${host.origin}/..%2F..%2Fetc%2Fpasswd`)).status).toBe(403);
     expect((await fetch(`${host.origin}/missing.js`)).status).toBe(404);
+  });
+
+  it.each([
+    ['a text frame over 1 MiB', 1009, Buffer.alloc(2 * 1024 * 1024, 0x20)],
+    ['a text frame that is not UTF-8', 1007, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+  ])('closes only the connection that sends %s (%i), logs it, and keeps answering the others', async (_what, code, frame) => {
+    const bystander = await connect();
+    const offender = await connect();
+    try {
+      const loggedBefore = logged.length;
+      const closed = closeCodeOf(offender);
+      // Sent as a text frame as it is: the client's own checks do not run on a Buffer.
+      offender.send(frame, { binary: false });
+      expect(await closed).toBe(code);
+      expect(await call(bystander, 1, 'queue.counts', {})).toMatchObject({ ok: true });
+      const fresh = await connect();
+      try {
+        expect(await call(fresh, 1, 'app.info', {})).toMatchObject({ ok: true });
+      } finally {
+        fresh.close();
+      }
+      expect(logged.slice(loggedBefore).filter((line) => line.includes('that connection is closed'))).toHaveLength(1);
+    } finally {
+      bystander.close();
+    }
+  });
+
+  it('answers 400 to a malformed percent-escape, and refuses a way out per segment', async () => {
+    const malformed = await rawGet('/%E0%A4%A');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await rawGet('/%FF')).status).toBe(400);
+    expect((await rawGet('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
+    expect((await rawGet('/..%2F..%2Fetc%2Fpasswd')).status).toBe(403);
+    expect((await rawGet('/..%5C..%5Cetc%5Cpasswd')).status).toBe(403);
+    expect((await rawGet('/index.html%00.js')).status).toBe(403);
+    expect((await rawGet('/index.html')).status).toBe(200);
+  });
+
+  it('serves pages and the WebSocket to its own names only (DNS rebinding)', async () => {
+    const port = hostPort();
+    expect((await rawGet('/', `127.0.0.1:${port}`)).status).toBe(200);
+    expect((await rawGet('/', `localhost:${port}`)).status).toBe(200);
+    expect((await rawGet('/', `evil.example:${port}`)).status).toBe(403);
+    expect((await rawGet('/', 'evil.example')).status).toBe(403);
+    expect((await rawGet('/', `127.0.0.1:${Number(port) + 1}`)).status).toBe(403);
+    expect(await upgradeStatus(wsUrl(host.token), `http://evil.example:${port}`, `evil.example:${port}`)).toBe(403);
+    expect(await upgradeStatus(wsUrl(host.token), host.origin, `evil.example:${port}`)).toBe(403);
+    expect(await upgradeStatus(wsUrl(host.token), `http://localhost:${port}`, `localhost:${port}`)).toBe(101);
+    expect(logged).toContain(`warn: refused a page request for host "evil.example:${port}"`);
   });
 });
