@@ -1,7 +1,9 @@
 /**
  * The marketplace connection of the Settings screen, answered by main itself (never by the
  * backend worker): the choice is saved in desktop-settings.json, the token encrypted with the OS
- * keychain (safeStorage, through the secret store), and the token is never sent back. A change
+ * keychain (safeStorage, through the secret store) together with the origin it was entered for,
+ * and the token is never sent back. Another marketplace needs its own token: a URL change that
+ * keeps "the stored token" is refused when that token was entered for another origin. A change
  * applies at the next start, which the answer says.
  */
 import { DeskError } from '../../shared/errors';
@@ -9,6 +11,7 @@ import type { Connection, ConnectionUpdate } from '../../shared/ipc/contract';
 import type { Logger } from '../backend/log';
 import { connectionView, type ShellHandlers } from '../backend/shell-channels';
 import { loadDesktopSettings, saveDesktopSettings } from './desktop-settings';
+import { readMarketplaceToken, storeMarketplaceToken, unusableTokenMessage, type StoredToken } from './marketplace-token';
 import type { SecretStore } from './secret-store';
 
 export interface DesktopConnectionOptions {
@@ -24,13 +27,13 @@ export function createDesktopConnection(options: DesktopConnectionOptions): Shel
   const { secrets, log } = options;
   let tokenChangedSinceStart = false;
 
-  async function tokenStored(): Promise<boolean> {
+  async function storedToken(marketplaceUrl: string): Promise<StoredToken> {
     try {
-      return await secrets.has('marketplace.token');
+      return await readMarketplaceToken(secrets, marketplaceUrl);
     } catch (error) {
       // An unreadable secret file counts as no token: the seller enters it again.
       log.warn(error instanceof Error ? error.message : String(error));
-      return false;
+      return { kind: 'none' };
     }
   }
 
@@ -39,7 +42,8 @@ export function createDesktopConnection(options: DesktopConnectionOptions): Shel
     return connectionView({
       active: await options.active(),
       saved: settings.marketplaceUrl === null ? { kind: 'demo' } : { kind: 'remote', marketplaceUrl: settings.marketplaceUrl },
-      tokenStored: await tokenStored(),
+      // Stored for the saved marketplace: a token entered for another one does not count.
+      tokenStored: settings.marketplaceUrl !== null && (await storedToken(settings.marketplaceUrl)).kind === 'match',
       tokenChangedSinceStart,
       tokenStorage: 'keychain',
     });
@@ -49,10 +53,15 @@ export function createDesktopConnection(options: DesktopConnectionOptions): Shel
     if (input.kind === 'remote') {
       if (input.token !== undefined) {
         // First the token: refused (no keychain), nothing is saved and the choice stays as it was.
-        await secrets.set('marketplace.token', input.token);
+        await storeMarketplaceToken(secrets, input.marketplaceUrl, input.token);
         tokenChangedSinceStart = true;
-      } else if (!(await tokenStored())) {
-        throw new DeskError('token_required', 'Enter the marketplace token: none is stored yet, and the marketplace would refuse every call without it.');
+      } else {
+        const stored = await storedToken(input.marketplaceUrl);
+        if (stored.kind === 'none') {
+          throw new DeskError('token_required', 'Enter the marketplace token: none is stored yet, and the marketplace would refuse every call without it.');
+        }
+        const unusable = unusableTokenMessage(stored, input.marketplaceUrl);
+        if (unusable !== null) throw new DeskError('token_required', unusable);
       }
     }
     await saveDesktopSettings(options.settingsFile, { marketplaceUrl: input.kind === 'remote' ? input.marketplaceUrl : null });

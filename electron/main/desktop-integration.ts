@@ -1,6 +1,7 @@
 /**
  * The OS side of the queue: the count of requests needing a reply on the dock/taskbar badge,
- * and deadline notifications (decided by the backend, shown here).
+ * and deadline notifications (decided by the backend, shown here); and the offer of a new
+ * version this copy will not install by itself.
  */
 import { app, Notification } from 'electron';
 import { EVENTS } from '../../shared/ipc/contract';
@@ -36,5 +37,26 @@ export function showDeadlineNotification(alert: DeadlineAlert, onClick: () => vo
     if (current === notification) current = null;
   });
   current = notification;
+  notification.show();
+}
+
+let currentOffer: Notification | null = null;
+
+/** A new version to download by hand (updater.ts decided it is not installed automatically); a click opens the page. */
+export function showUpdateOfferNotification(offer: { version: string; downloadPage: string }, openPage: () => void, log: Logger): void {
+  if (!Notification.isSupported()) {
+    log.info(`notifications are not supported here: Cancel Desk ${offer.version} can be downloaded from ${offer.downloadPage}`);
+    return;
+  }
+  const notification = new Notification({
+    title: `Cancel Desk ${offer.version} is available`,
+    body: 'This copy does not install updates by itself. Click to open the download page.',
+    silent: true,
+  });
+  notification.on('click', openPage);
+  notification.on('close', () => {
+    if (currentOffer === notification) currentOffer = null;
+  });
+  currentOffer = notification;
   notification.show();
 }

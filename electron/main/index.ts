@@ -2,20 +2,22 @@
  * Electron-only glue: lifecycle, the hardened window, the renderer's scheme, the menu, the OS
  * integration, and binding the backend (in its worker thread) to ipcMain. No business logic here.
  */
-import { app, ipcMain, Menu, safeStorage, screen, session, type BrowserWindow } from 'electron';
+import { app, ipcMain, Menu, net, safeStorage, screen, session, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { COMMANDS } from '../../shared/commands';
 import type { Logger } from '../backend/log';
 import { routeCall } from '../backend/shell-channels';
 import { AppInfoSchema } from '../../shared/ipc/contract';
 import { APP_ORIGIN } from './app-scheme';
 import { startBackendWorker, type BackendClient } from './backend-client';
+import { BUILD_INFO } from './build-info';
 import { createDesktopConnection } from './connection';
 import { DESKTOP_SETTINGS_FILE, loadDesktopSettings } from './desktop-settings';
-import { needsReplyCount, showBadgeCount, showDeadlineNotification } from './desktop-integration';
+import { needsReplyCount, showBadgeCount, showDeadlineNotification, showUpdateOfferNotification } from './desktop-integration';
 import { bindContract, createSenderCheck, forwardEvent } from './ipc';
+import { debuggingSwitches, ignoredOverrideMessage, launchOverrides } from './launch-guard';
 import { createAppLog } from './logging';
 import { chooseMarketplace } from './marketplace-choice';
 import { buildMenuTemplate, type MenuPlatform } from './menu';
@@ -23,7 +25,7 @@ import { registerAppScheme, serveRenderer } from './protocol';
 import { openInBrowser } from './safe-shell';
 import { createSecretStore } from './secret-store';
 import { closeWithin, SHUTDOWN_TIMEOUT_MS } from './shutdown';
-import { resolveUpdateFeed, startAutoUpdates, UPDATE_URL_ENV, type AutoUpdates } from './updater';
+import { decideUpdateTrust, parseInstallerFeed, resolveUpdateFeed, smallTextFetcher, startAutoUpdates, type AutoUpdates } from './updater';
 import { captureWindowState, createMainWindow, denyAllPermissions, guardWebContents, type WindowGuards } from './window';
 import { loadWindowState, placeWindow, saveWindowState, WINDOW_STATE_FILE } from './window-state';
 
@@ -34,12 +36,17 @@ const paths = {
   worker: join(here, 'backend-worker.js'),
 };
 
+// First of all, an installed app refuses what its launcher may not choose (launch-guard.ts): a
+// debugging switch ends it here, and the development overrides in the environment are ignored.
+const refusedSwitches = app.isPackaged ? debuggingSwitches(process.argv, process.platform) : [];
+const launch = launchOverrides(process.env, app.isPackaged);
+
 // Before anything else: every renderer sandboxed, our scheme privileged, the profile chosen.
 app.enableSandbox();
 registerAppScheme();
-// A separate profile on demand (tests, a second seller account): must be set before ready, and
-// before the single-instance lock, which is per profile.
-if (process.env.CANCEL_DESK_USER_DATA) app.setPath('userData', process.env.CANCEL_DESK_USER_DATA);
+// A separate profile on demand (tests, a second seller account, in development): must be set
+// before ready, and before the single-instance lock, which is per profile.
+if (launch.userData !== null) app.setPath('userData', launch.userData);
 
 /**
  * `npm run dev` serves the renderer from electron-vite's dev server (hot reload); everywhere
@@ -51,6 +58,7 @@ const rendererOrigin = devRendererUrl === undefined ? APP_ORIGIN : new URL(devRe
 
 const appLog = createAppLog({ logsDir: join(app.getPath('userData'), 'logs'), consoleLevel: app.isPackaged ? false : 'info' });
 const log: Logger = appLog.logger;
+for (const name of launch.ignored) log.warn(ignoredOverrideMessage(name));
 
 let mainWindow: BrowserWindow | null = null;
 let backend: BackendClient | null = null;
@@ -120,7 +128,7 @@ async function ready(): Promise<void> {
     log.info(`deadlineAlertHours in ${DESKTOP_SETTINGS_FILE} is no longer read: set the deadline notifications in Settings`);
   }
   const secrets = createSecretStore(join(userData, 'secrets.json'), safeStorage);
-  const marketplace = await chooseMarketplace({ settings: desktop.settings, env: process.env, secrets, log });
+  const marketplace = await chooseMarketplace({ settings: desktop.settings, env: process.env, allowUrlOverride: launch.marketplaceUrl, secrets, log });
   if (marketplace.kind === 'remote') appLog.addSecret(marketplace.token);
 
   serveRenderer(paths.renderer);
@@ -181,19 +189,54 @@ async function ready(): Promise<void> {
     (error: unknown) => log.warn(`could not read the queue counts: ${error instanceof Error ? error.message : String(error)}`),
   );
 
-  updates = await startAutoUpdates({
-    feed: resolveUpdateFeed({
-      isPackaged: app.isPackaged,
-      envUrl: process.env[UPDATE_URL_ENV],
-      settingsUrl: desktop.settings.updateFeedUrl,
-      // (resourcesPath is Electron's; absent when main runs under plain Node in the smoke test.)
-      hasBundledFeed: typeof process.resourcesPath === 'string' && existsSync(join(process.resourcesPath, 'app-update.yml')),
-    }),
+  updates = await startUpdates(desktop.settings.updateFeedUrl);
+}
+
+/** A file electron-builder put in resources/ (null: none; resourcesPath is absent when main runs under plain Node in the smoke test). */
+async function readResource(name: string): Promise<string | null> {
+  if (typeof process.resourcesPath !== 'string') return null;
+  try {
+    return await readFile(join(process.resourcesPath, name), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    log.warn(`could not read ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+async function startUpdates(settingsUrl: string | null): Promise<AutoUpdates> {
+  const installer = parseInstallerFeed(await readResource('app-update.yml'));
+  const feed = resolveUpdateFeed({ isPackaged: app.isPackaged, settingsUrl, installer });
+  const trust = decideUpdateTrust({
+    platform: process.platform,
+    // electron-updater tells a deb from an AppImage by this file too.
+    linuxPackageType: process.platform === 'linux' ? await readResource('package-type') : null,
+    publisherNames: installer.kind === 'generic' ? installer.publisherNames : [],
+    updatePublicKey: BUILD_INFO.updatePublicKey,
+    macSigned: BUILD_INFO.macSigned,
+  });
+  return startAutoUpdates({
+    feed,
+    trust,
     log,
+    onQuit: (handler) => app.on('quit', (_event, exitCode) => handler(exitCode)),
+    fetchSignature: smallTextFetcher((url, init) => net.fetch(url, init)),
+    offer: (offer) =>
+      showUpdateOfferNotification(
+        offer,
+        // The page is the update folder the app was built (or set) with: its host is allowed for this one link.
+        () => void openInBrowser(offer.downloadPage, (message) => log.warn(message), new Set([new URL(offer.downloadPage).hostname])),
+        log,
+      ),
   });
 }
 
-if (!app.requestSingleInstanceLock()) {
+if (refusedSwitches.length > 0) {
+  // Nothing is set up: no window, no IPC, no backend. The log says why the app did not start.
+  log.error(`Cancel Desk did not start: an installed copy refuses ${refusedSwitches.join(', ')} (remote debugging would expose the app and its marketplace token)`);
+  process.stderr.write(`Cancel Desk does not start with ${refusedSwitches.join(', ')}.\n`);
+  app.exit(1);
+} else if (!app.requestSingleInstanceLock()) {
   // Another Cancel Desk runs on this profile: it comes to the front (second-instance), this one goes.
   app.quit();
 } else {

@@ -19,7 +19,12 @@ export interface SafeStorageLike {
   getSelectedStorageBackend?: () => string;
 }
 
-export const SECRET_NAMES = ['marketplace.token'] as const;
+/**
+ * `marketplace.credential`: the marketplace token with the origin it is for (marketplace-token.ts).
+ * `marketplace.token`: a token saved by an earlier version, tied to no marketplace; still read
+ * (to tell the seller) and deleted once a new token is stored.
+ */
+export const SECRET_NAMES = ['marketplace.credential', 'marketplace.token'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 const SecretFileSchema = z

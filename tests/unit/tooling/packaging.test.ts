@@ -70,7 +70,12 @@ async function runtimePackagesOfMain(): Promise<string[]> {
   const files = ['out/main/index.js', 'out/main/backend-worker.js', ...(await readdir('out/main/chunks')).map((file) => `out/main/chunks/${file}`)];
   const names = new Set<string>();
   for (const file of files) {
-    const code = await readFile(file, 'utf8');
+    // Bundled libraries keep their JSDoc, whose examples read like imports (` * import { X } from 'yaml'`):
+    // a line that is part of a comment imports nothing.
+    const code = (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+      .join('\n');
     // A specifier is a package name (optionally scoped) and a sub-path: never text with spaces.
     for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w.-]+)*)["']/g)) {
       const specifier = match[1] ?? '';

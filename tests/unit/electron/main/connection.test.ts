@@ -8,6 +8,7 @@ import { silentLogger } from '../../../../electron/backend/log';
 import { routeCall } from '../../../../electron/backend/shell-channels';
 import { createDesktopConnection } from '../../../../electron/main/connection';
 import { bindContract } from '../../../../electron/main/ipc';
+import { readMarketplaceToken, storeMarketplaceToken } from '../../../../electron/main/marketplace-token';
 import { createSecretStore, type SafeStorageLike } from '../../../../electron/main/secret-store';
 import type { Connection } from '../../../../shared/ipc/contract';
 import type { Result } from '../../../../shared/ipc/result';
@@ -89,14 +90,14 @@ describe('the marketplace connection in Electron main', () => {
     expect(JSON.stringify(answer)).not.toContain('tok-very-secret');
     expect(JSON.parse(await readFile(main.settingsFile, 'utf8'))).toEqual({ marketplaceUrl: 'https://api.market.example/v1', updateFeedUrl: 'https://updates.example/' });
     expect(await readFile(join(main.dir, 'secrets.json'), 'utf8')).not.toContain('tok-very-secret');
-    expect(await main.secrets.get('marketplace.token')).toBe('tok-very-secret');
+    expect(await readMarketplaceToken(main.secrets, 'https://api.market.example/v1')).toEqual({ kind: 'match', token: 'tok-very-secret' });
     expect(main.backendCalls).toEqual([]);
   });
 
   it('needs no restart when what is saved is what runs, and does after a new token', async () => {
     const active = { kind: 'remote', marketplaceUrl: 'https://api.market.example/v1' } as const;
     const main = await bindMain({ keychain: true, settings: JSON.stringify({ marketplaceUrl: 'https://api.market.example/v1' }), active });
-    await main.secrets.set('marketplace.token', 'tok-at-start');
+    await storeMarketplaceToken(main.secrets, 'https://api.market.example/v1', 'tok-at-start');
     expect(await main.invoke('connection.get', {})).toMatchObject({ ok: true, value: { restartRequired: false, tokenStored: true } });
     // Keeping the stored token (none given) changes nothing that runs.
     expect(await main.invoke('connection.update', { kind: 'remote', marketplaceUrl: 'https://api.market.example/v1' })).toMatchObject({ ok: true, value: { restartRequired: false } });
@@ -120,5 +121,48 @@ describe('the marketplace connection in Electron main', () => {
     const withPassword = await main.invoke('connection.update', { kind: 'remote', marketplaceUrl: 'https://me:pw@api.market.example/', token: 'tok-very-secret' });
     expect(withPassword).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('user name or password') as unknown } });
     expect(existsSync(main.settingsFile)).toBe(false);
+  });
+
+  it('refuses to carry a stored token to another marketplace: a new origin needs its own token', async () => {
+    const main = await bindMain({ keychain: true });
+    expect(await main.invoke('connection.update', { kind: 'remote', marketplaceUrl: 'https://api.market.example/v1', token: 'tok-for-market' })).toMatchObject({ ok: true });
+    // Another path on the same origin keeps the token.
+    expect(await main.invoke('connection.update', { kind: 'remote', marketplaceUrl: 'https://api.market.example/v2' })).toMatchObject({ ok: true, value: { tokenStored: true } });
+
+    for (const other of ['https://evil.example/v2', 'https://api.market.example:8443/v2', 'http://127.0.0.1:4000/']) {
+      const answer = await main.invoke('connection.update', { kind: 'remote', marketplaceUrl: other });
+      expect(answer, other).toEqual({
+        ok: false,
+        error: {
+          code: 'token_required',
+          message: `The stored marketplace token was entered for https://api.market.example and is never sent to another marketplace: enter the token for ${new URL(other).origin}.`,
+        },
+      });
+    }
+    // Nothing was saved by the refusals.
+    expect(JSON.parse(await readFile(main.settingsFile, 'utf8'))).toMatchObject({ marketplaceUrl: 'https://api.market.example/v2' });
+
+    // With its own token the new marketplace is saved, and the old token is gone.
+    expect(await main.invoke('connection.update', { kind: 'remote', marketplaceUrl: 'https://other-market.example/', token: 'tok-for-other' })).toMatchObject({ ok: true, value: { tokenStored: true } });
+    expect(await readMarketplaceToken(main.secrets, 'https://api.market.example/v1')).toEqual({ kind: 'other_origin', origin: 'https://other-market.example' });
+  });
+
+  it('does not count a token entered for another marketplace as stored for the saved one', async () => {
+    const main = await bindMain({ keychain: true, settings: JSON.stringify({ marketplaceUrl: 'https://new-market.example/' }) });
+    await storeMarketplaceToken(main.secrets, 'https://old-market.example/', 'tok-for-old');
+    expect(await main.invoke('connection.get', {})).toMatchObject({ ok: true, value: { saved: { kind: 'remote', marketplaceUrl: 'https://new-market.example/' }, tokenStored: false } });
+    // The demo needs no token, and switching back to the token's own marketplace needs none either.
+    expect(await main.invoke('connection.update', { kind: 'demo' })).toMatchObject({ ok: true, value: { tokenStored: false } });
+    expect(await main.invoke('connection.update', { kind: 'remote', marketplaceUrl: 'https://old-market.example/' })).toMatchObject({ ok: true, value: { tokenStored: true } });
+  });
+
+  it('asks again for a token saved by an earlier version (tied to no marketplace)', async () => {
+    const main = await bindMain({ keychain: true, settings: JSON.stringify({ marketplaceUrl: 'https://api.market.example/' }) });
+    await main.secrets.set('marketplace.token', 'tok-legacy');
+    expect(await main.invoke('connection.get', {})).toMatchObject({ ok: true, value: { tokenStored: false } });
+    expect(await main.invoke('connection.update', { kind: 'remote', marketplaceUrl: 'https://api.market.example/' })).toMatchObject({
+      ok: false,
+      error: { code: 'token_required', message: expect.stringContaining('earlier version') as unknown },
+    });
   });
 });

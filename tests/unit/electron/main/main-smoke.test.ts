@@ -67,6 +67,8 @@ interface Report {
   senderChecks: Record<string, string>;
   menu: MenuItem[] | null;
   menuClick: { channel: string; payload: unknown } | null;
+  setPaths: Array<{ name: string; path: string }>;
+  appInfo: { marketplaceUrl: string } | null;
 }
 
 interface Run {
@@ -79,16 +81,17 @@ interface Run {
 /**
  * Runs the built main bundle in Node with `electron` replaced by a recording fake, until
  * `done` says the lines seen so far are enough; with `untilExit`, until the process exits (and
- * `done` must hold by then).
+ * `done` must hold by then). `args` follow the bundle on the command line (the app's argv).
  */
 async function runMainWithFakeElectron(
   done: (lines: Run['lines']) => boolean,
   env: Record<string, string> = {},
   untilExit = false,
+  args: string[] = [],
 ): Promise<Run> {
   const dir = await mkdtemp(join(tmpdir(), 'desk-main-'));
   const userData = join(dir, 'user-data');
-  const child = spawn(process.execPath, ['--import', './tests/unit/electron/main/fake-electron/register.mjs', MAIN_BUNDLE], {
+  const child = spawn(process.execPath, ['--import', './tests/unit/electron/main/fake-electron/register.mjs', MAIN_BUNDLE, ...args], {
     env: { ...process.env, FAKE_ELECTRON_USER_DATA: userData, ...env },
     stdio: 'pipe',
   });
@@ -120,6 +123,16 @@ function reportOf(run: Run): Report {
 }
 
 const hasReport = (lines: Run['lines']): boolean => lines.some((line) => line.kind === 'REPORT');
+
+/** The development overrides, each pointing somewhere an installed app must not go. */
+function overrides(dir: string): Record<string, string> {
+  return {
+    CANCEL_DESK_USER_DATA: join(dir, 'prepared-profile'),
+    // Port 9 (discard): nothing answers, so a development run's sync just fails.
+    CANCEL_DESK_MARKETPLACE_URL: 'http://127.0.0.1:9/',
+    CANCEL_DESK_UPDATE_URL: 'https://updates.evil.example/',
+  };
+}
 
 describe('the main process bundle (no Electron binary needed)', () => {
   // Never test whatever was built last: every test here fails until the build is current.
@@ -262,6 +275,40 @@ describe('the main process bundle (no Electron binary needed)', () => {
     expect(exit.record.windows).toEqual([]);
     expect(exit.record.ipcChannels).toEqual([]);
     expect(run.lines.some((line) => line.kind === 'REPORT')).toBe(false);
+  });
+
+  it('an installed app quits at once on a remote-debugging or inspect switch: no window, no IPC, and the log says why', async () => {
+    // Stops at the exit, or at a window (which must not come).
+    const run = await runMainWithFakeElectron((lines) => lines.some((line) => line.kind === 'APP_EXIT' || line.kind === 'REPORT'), {}, false, ['--remote-debugging-port=9222', '--inspect-brk']);
+    const exit = run.lines.find((line) => line.kind === 'APP_EXIT')?.value as { code: number; record: Report } | undefined;
+    expect(exit?.code, 'the app exits, with an error code, before any window').toBe(1);
+    expect(exit?.record.windows).toEqual([]);
+    expect(exit?.record.ipcChannels).toEqual([]);
+    expect(exit?.record.singleInstanceLock).toBeNull();
+    expect(run.lines.some((line) => line.kind === 'REPORT')).toBe(false);
+    const logText = await readFile(join(run.userData, 'logs', 'main.log'), 'utf8');
+    expect(logText).toContain('Cancel Desk did not start: an installed copy refuses --remote-debugging-port, --inspect-brk');
+  });
+
+  it('an installed app ignores the development overrides in its environment, and its log names them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'desk-overrides-'));
+    const run = await runMainWithFakeElectron(hasReport, overrides(dir));
+    const report = reportOf(run);
+    // The profile is the OS default, and the backend syncs with the embedded demo, not the URL.
+    expect(report.setPaths).toEqual([]);
+    expect(report.appInfo?.marketplaceUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    expect(report.appInfo?.marketplaceUrl).not.toBe('http://127.0.0.1:9/');
+    const logText = await readFile(join(run.userData, 'logs', 'main.log'), 'utf8');
+    for (const name of Object.keys(overrides(dir))) expect(logText).toContain(`${name} is set but ignored: an installed Cancel Desk does not take it from the environment`);
+  });
+
+  it('a development build keeps the overrides and the debugging switches (tests and npm start use them)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'desk-overrides-'));
+    const run = await runMainWithFakeElectron(hasReport, { ...overrides(dir), FAKE_ELECTRON_PACKAGED: '0' }, false, ['--remote-debugging-port=9222']);
+    const report = reportOf(run);
+    expect(report.setPaths).toEqual([{ name: 'userData', path: join(dir, 'prepared-profile') }]);
+    expect(report.appInfo?.marketplaceUrl).toBe('http://127.0.0.1:9/');
+    expect(report.windows).toHaveLength(1);
   });
 
   it('shows the needs-reply count on the badge, and on quit closes the backend (cache saved) before exiting', async () => {

@@ -8,6 +8,7 @@
 //   FAKE_ELECTRON_USER_DATA   the userData path
 //   FAKE_ELECTRON_LOCK=taken  another instance holds the single-instance lock
 //   FAKE_ELECTRON_QUIT_ON_BADGE=1  ask the app to quit once the badge shows a count above zero
+//   FAKE_ELECTRON_PACKAGED=0  a development build (app.isPackaged false); an installed one otherwise
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
@@ -35,6 +36,10 @@ const record = {
   senderChecks: {},
   menu: null,
   menuClick: null,
+  /** app.setPath calls, in order. */
+  setPaths: [],
+  /** What app.info answered the window's own top frame. */
+  appInfo: null,
 };
 
 function print(kind, value) {
@@ -143,8 +148,10 @@ export class BrowserWindow extends EventEmitter {
       return answer.ok ? 'ok' : answer.error.code;
     };
     const own = this.webContents;
+    const ownAnswer = await handler({ sender: own, senderFrame: { url: 'app://desk/index.html', parent: null } }, {});
+    record.appInfo = ownAnswer.ok ? ownAnswer.value : null;
     record.senderChecks = {
-      ownWindowTopFrame: await ask({ sender: own, senderFrame: { url: 'app://desk/index.html', parent: null } }),
+      ownWindowTopFrame: ownAnswer.ok ? 'ok' : ownAnswer.error.code,
       otherWebContents: await ask({ sender: new FakeWebContents(false), senderFrame: { url: 'app://desk/index.html', parent: null } }),
       foreignOrigin: await ask({ sender: own, senderFrame: { url: 'https://evil.example/index.html', parent: null } }),
       lookalikeOrigin: await ask({ sender: own, senderFrame: { url: 'app://desk.evil/index.html', parent: null } }),
@@ -214,8 +221,10 @@ export const app = {
   getPath: () => process.env.FAKE_ELECTRON_USER_DATA,
   getVersion: () => '0.0.0-test',
   getName: () => 'Cancel Desk',
-  isPackaged: true,
-  setPath() {},
+  isPackaged: process.env.FAKE_ELECTRON_PACKAGED !== '0',
+  setPath(name, path) {
+    record.setPaths.push({ name, path });
+  },
   enableSandbox() {
     record.sandboxEnabled = true;
   },
@@ -243,6 +252,7 @@ export const app = {
     }
   },
   exit(code) {
+    print('APP_EXIT', { code, record });
     process.exit(code);
   },
 };
