@@ -7,11 +7,17 @@ export default defineConfig({
   test: {
     coverage: {
       provider: 'v8',
-      include: ['shared/**/*.ts'],
-      exclude: ['tests/**'],
-      // issue 3: the rules and money must stay covered; npm test fails below this.
-      thresholds: { lines: 95 },
-      reporter: ['text-summary', 'text'],
+      include: ['shared/**/*.ts', 'electron/**/*.ts', 'renderer/src/**/*.{ts,vue}'],
+      exclude: ['tests/**', '**/*.d.ts'],
+      // Each scope is held to a floor just under what it reached, so coverage cannot slide;
+      // npm test fails below any of them. (electron/main runs in the smoke test's own process,
+      // and the reliability children in theirs: what they run is not counted here.)
+      thresholds: {
+        'shared/**': { lines: 95 },
+        'electron/**': { lines: 82 },
+        'renderer/src/**': { lines: 80 },
+      },
+      reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'node_modules/.tmp/coverage',
     },
     projects: [
