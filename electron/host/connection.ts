@@ -61,8 +61,15 @@ export interface HostConnectionOptions {
   log: Logger;
 }
 
+/** The origin a token belongs to (scheme, host and port): a token is never sent to another one. */
+function originOf(url: string): string {
+  return new URL(url).origin;
+}
+
 export function createHostConnection(options: HostConnectionOptions): ShellHandlers {
   let sessionToken = options.token !== null && options.token !== '' ? options.token : null;
+  // The token this run was started with belongs to the marketplace it was started on.
+  let sessionTokenOrigin = sessionToken !== null && options.active.kind === 'remote' ? originOf(options.active.marketplaceUrl) : null;
   let tokenChangedSinceStart = false;
 
   async function view(): Promise<Connection> {
@@ -73,11 +80,18 @@ export function createHostConnection(options: HostConnectionOptions): ShellHandl
 
   async function update(input: ConnectionUpdate): Promise<Connection> {
     if (input.kind === 'remote') {
+      const origin = originOf(input.marketplaceUrl);
       if (input.token !== undefined) {
         sessionToken = input.token;
+        sessionTokenOrigin = origin;
         tokenChangedSinceStart = true;
       } else if (sessionToken === null) {
         throw new DeskError('token_required', 'Enter the marketplace token: none is kept for this session, and the marketplace would refuse every call without it.');
+      } else if (sessionTokenOrigin !== origin) {
+        throw new DeskError(
+          'token_required',
+          `The token of this session was entered for ${sessionTokenOrigin ?? 'another marketplace'} and is never sent to another marketplace: enter the token for ${origin}.`,
+        );
       }
     }
     await saveConnection(options.dataDir, input.kind === 'remote' ? { kind: 'remote', marketplaceUrl: input.marketplaceUrl } : { kind: 'demo' });

@@ -162,6 +162,12 @@ describe('browser host', () => {
       expect(JSON.parse(file)).toEqual({ version: 1, marketplaceUrl: 'https://api.market.example/' });
       expect(file).not.toContain('tok-session-only');
       expect(await loadSavedConnection(dataDir)).toEqual({ saved: { kind: 'remote', marketplaceUrl: 'https://api.market.example/' }, problem: null });
+      // The session's token belongs to the marketplace it was entered for: another origin needs its own.
+      const elsewhere = await call(socket, 6, 'connection.update', { kind: 'remote', marketplaceUrl: 'https://other.market.example/' });
+      expect(elsewhere).toMatchObject({ ok: false, error: { code: 'token_required', message: expect.stringContaining('never sent to another marketplace') as unknown } });
+      expect(await loadSavedConnection(dataDir)).toEqual({ saved: { kind: 'remote', marketplaceUrl: 'https://api.market.example/' }, problem: null });
+      // The same origin, another path: the token goes with it.
+      expect(await call(socket, 7, 'connection.update', { kind: 'remote', marketplaceUrl: 'https://api.market.example/v2/' })).toMatchObject({ ok: true });
       // Back to the demo: what runs is what is saved again.
       expect(await call(socket, 4, 'connection.update', { kind: 'demo' })).toMatchObject({ ok: true, value: { saved: { kind: 'demo', marketplaceUrl: null }, restartRequired: false } });
       expect(await call(socket, 5, 'connection.update', { kind: 'remote', marketplaceUrl: 'http://api.market.example/' })).toMatchObject({
