@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(args['data-dir']);
   const startAt = args['start-at'];
   const clock = startAt === undefined ? systemClock : createSteadyClock(Date.parse(startAt));
-  await mkdir(dataDir, { recursive: true });
+  // Created for this user only (0700), like every folder of the data (cache/files.ts).
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   // The command line wins; else the choice saved from Settings (its token is not kept: give it
   // again, see options.ts); else the embedded demo.
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     }
   } else {
     if (args.marketplaceToken !== null) log.warn(`the marketplace token from ${args.marketplaceToken.source} is not used: the embedded demo marketplace runs (no --marketplace-url)`);
-    simulator = await createSimulator({ seed: args.seed, orders: args.orders, ...(startAt === undefined ? {} : { clock }) });
+    simulator = await createSimulator({ seed: args.seed, orders: args.orders, ...(startAt === undefined ? {} : { clock, startMs: Date.parse(startAt) }) });
     consoleLog.addSecret(simulator.token);
     marketplace = { baseUrl: simulator.url, token: simulator.token };
   }

@@ -2,24 +2,33 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { Order } from '../../shared/domain/order';
 import type { CancelRequest } from '../../shared/domain/request';
+import type { Clock } from '../../shared/domain/time';
 import { viewOfState } from '../../shared/domain/views';
-import { allowedActions } from '../../shared/rules/actions';
+import { allowedActions, type ActionOption } from '../../shared/rules/actions';
 import { PolicySchema } from '../../shared/rules/policy';
 import { createSimulator, type Simulator } from '../../electron/simulator/server';
+import { TEST_START_MS } from '../support/desk';
+import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
 import { fetchAllFromMarketplace } from '../support/marketplace';
 import { startHost, watchPageErrors, type HostProcess } from './host';
+import { expectRulesAsShown } from './rules-panel';
 
 /**
  * axe-core on every screen of the desk (issue 6): no serious or critical violation on the queue,
  * the detail pane, each dialog, settings and the palette, in light and dark.
  */
 
+const POLICY = PolicySchema.parse({});
+const DIALOG_ACTIONS = ['refuse', 'request_proof', 'offer'] as const;
+
+let timeline: Clock;
 let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
-  simulator = await createSimulator({ seed: 5, orders: 600, buyers: { active: false } });
-  host = await startHost(['--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  timeline = createTimeline();
+  simulator = await createSimulator({ seed: 5, orders: 600, clock: timeline, startMs: TEST_START_MS, buyers: { active: false } });
+  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
 });
 
 test.afterAll(async () => {
@@ -35,20 +44,24 @@ async function expectNoSeriousViolations(page: Page, screen: string): Promise<vo
   expect(serious, `axe on ${screen}`).toEqual([]);
 }
 
-/** A request of "Needs reply" whose refuse, proof and offer are all allowed: every dialog opens on it. */
+const opensEveryDialog = (options: readonly ActionOption[]): boolean =>
+  DIALOG_ACTIONS.every((action) => options.find((option) => option.action === action)?.allowed === true);
+
+/**
+ * A request of "Needs reply" whose refuse, proof and offer are all allowed: every dialog opens on
+ * it. Picked on the test's timeline; the app's own verdict is checked once the seller is there.
+ */
 async function requestWithEveryDialog(): Promise<{ request: CancelRequest; order: Order }> {
   const [orders, requests] = await Promise.all([
     fetchAllFromMarketplace<Order>(simulator, 'orders'),
     fetchAllFromMarketplace<CancelRequest>(simulator, 'requests'),
   ]);
-  const policy = PolicySchema.parse({});
-  const now = Date.now();
+  const now = timeline.now();
   for (const request of requests) {
     if (viewOfState(request.state) !== 'needs_reply') continue;
     const order = orders.find((candidate) => candidate.id === request.orderId);
     if (order === undefined) continue;
-    const options = allowedActions(order, request, policy, now);
-    if (['refuse', 'request_proof', 'offer'].every((action) => options.find((option) => option.action === action)?.allowed === true)) return { request, order };
+    if (opensEveryDialog(allowedActions(order, request, POLICY, now))) return { request, order };
   }
   throw new Error('no request allows every dialog');
 }
@@ -59,6 +72,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const checkErrors = watchPageErrors(page);
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
     const target = await requestWithEveryDialog();
+    await installPageClock(page, timeline);
     await page.goto(host.url);
     await expect(page.locator('[data-sync-state="idle"]')).toBeVisible();
     await expect(page.locator('[data-focused="true"]')).toBeVisible();
@@ -69,6 +83,9 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.keyboard.press('Enter');
     await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', target.request.id);
     await expect(page.locator('.detail-pane')).toContainText(target.order.id);
+    // The rules the app applied, at the instant it applied them, allow every dialog.
+    const { options } = await expectRulesAsShown(page, target, POLICY);
+    expect(opensEveryDialog(options), 'refuse, proof and offer are allowed where the app evaluated them').toBe(true);
     await expectNoSeriousViolations(page, 'the queue and the detail pane');
 
     // Each decision dialog, opened by its key and closed with Esc.

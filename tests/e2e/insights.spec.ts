@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { formatTimeLeft } from '../../shared/domain/time';
+import { formatTimeLeft, toInstant, type Clock } from '../../shared/domain/time';
 import { formatMoney, fromDecimal } from '../../shared/money';
 import { createSimulator, type Simulator } from '../../electron/simulator/server';
+import { TEST_START_MS } from '../support/desk';
+import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
 import { startHost, watchPageErrors, type HostProcess } from './host';
 
 /**
@@ -11,13 +13,15 @@ import { startHost, watchPageErrors, type HostProcess } from './host';
  * picker changes the numbers, and every export downloads a CSV whose rows are the screen's.
  */
 
+let timeline: Clock;
 let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
+  timeline = createTimeline();
   // Buyers hold still: the figures must not move between the screen and the file.
-  simulator = await createSimulator({ seed: 8, orders: 1_500, buyers: { active: false } });
-  host = await startHost(['--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  simulator = await createSimulator({ seed: 8, orders: 1_500, clock: timeline, startMs: TEST_START_MS, buyers: { active: false } });
+  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
 });
 
 test.afterAll(async () => {
@@ -141,6 +145,8 @@ async function cspViolations(page: Page): Promise<string[]> {
 }
 
 test.beforeEach(async ({ page }) => {
+  // The range presets count days back from the page's today: the timeline's, on any date.
+  await installPageClock(page, timeline);
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
@@ -228,10 +234,14 @@ test('each export downloads a CSV whose rows are the screen\'s', async ({ page }
   await expect(page.locator('[data-table="insight-requestsPerDay-table"] tbody tr')).toHaveCount(90);
   await expect(page.locator('.insights')).toHaveAttribute('aria-busy', 'false');
 
+  // The last 90 days up to the page's today, which is the timeline's (the test runs for minutes).
+  const today = toInstant(timeline.now()).slice(0, 10);
+  const firstDay = toInstant(Date.parse(`${today}T00:00:00.000Z`) - 89 * 86_400_000).slice(0, 10);
   for (const chart of TABLES) {
     const table = await tableOf(page, chart);
     const file = await download(page, () => page.locator(`[data-export="${chart}"]`).click());
     expect(file.name).toMatch(/^insights-[a-z-]+-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(file.name.endsWith(`-${firstDay}-to-${today}.csv`), `${file.name}: the range ends on the timeline's today`).toBe(true);
     expectFileMatchesTable(chart, file.rows, table);
   }
 
@@ -247,7 +257,12 @@ test('each export downloads a CSV whose rows are the screen\'s', async ({ page }
   await page.keyboard.press('Escape');
   await expect(page.locator('.insights')).toHaveCount(0);
   await page.locator('[data-view="all"]').click();
-  const shownTotal = Number((await page.getByTestId('queue-total').textContent())?.replace(/\D/g, ''));
+  // The view has switched once its total is the view list's count of All (read too early, the
+  // total is still the previous view's).
+  await expect(page.locator('.queue-heading')).toContainText('All');
+  const shownTotal = Number((await page.locator('[data-count="all"]').innerText()).replace(/\D/g, ''));
+  expect(shownTotal).toBeGreaterThan(0);
+  await expect.poll(async () => Number((await page.getByTestId('queue-total').textContent())?.replace(/\D/g, ''))).toBe(shownTotal);
   const firstRows = await page
     .locator('.queue-body .queue-row[data-request-id]')
     .evaluateAll((rows) => rows.slice(0, 10).map((row) => row.getAttribute('data-request-id')));

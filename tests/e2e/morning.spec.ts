@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { Order } from '../../shared/domain/order';
 import type { CancelRequest } from '../../shared/domain/request';
+import { instantMs, type Clock } from '../../shared/domain/time';
 import { viewOfState } from '../../shared/domain/views';
 import { formatMoney, toDecimalString, type Money } from '../../shared/money';
 import { allowedActions, type ActionOption } from '../../shared/rules/actions';
@@ -8,8 +9,11 @@ import { planBulk } from '../../shared/rules/bulk';
 import { PolicySchema } from '../../shared/rules/policy';
 import { createSimulator, type Simulator } from '../../electron/simulator/server';
 import type { LedgerEntry } from '../../electron/simulator/state';
+import { TEST_START_MS } from '../support/desk';
+import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
 import { byTimeLeft, fetchAllFromMarketplace } from '../support/marketplace';
 import { startHost, watchPageErrors, type HostProcess } from './host';
+import { expectRulesAsShown } from './rules-panel';
 
 /**
  * A seller's morning, by keyboard only (issue 6): triage twenty requests with every action, a
@@ -21,13 +25,15 @@ import { startHost, watchPageErrors, type HostProcess } from './host';
 const POLICY = PolicySchema.parse({});
 const SELLER_ACTIONS = new Set(['accept', 'refuse', 'request_evidence', 'offer', 'escalate']);
 
+let timeline: Clock;
 let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
+  timeline = createTimeline();
   // Buyers hold still (no new requests, no withdrawals) so the ledger holds only what we did.
-  simulator = await createSimulator({ seed: 2026, orders: 2_000, buyers: { active: false } });
-  host = await startHost(['--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  simulator = await createSimulator({ seed: 2026, orders: 2_000, clock: timeline, startMs: TEST_START_MS, buyers: { active: false } });
+  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
 });
 
 test.afterAll(async () => {
@@ -38,6 +44,7 @@ test.afterAll(async () => {
 interface Candidate {
   request: CancelRequest;
   order: Order;
+  /** What the rules allow: as picked, then as the app evaluated them when the seller got there. */
   options: ActionOption[];
 }
 
@@ -47,11 +54,11 @@ function option<T extends ActionOption['action']>(candidate: Candidate, action: 
   return found as Extract<ActionOption, { action: T }>;
 }
 
-async function focusedId(page: Page): Promise<string> {
-  return (await page.locator('[data-focused="true"]').getAttribute('data-request-id')) ?? '';
-}
-
-/** Keyboard only: "/" to search, the order id, Enter back to the queue; the row has the focus. */
+/**
+ * Keyboard only: "/" to search, the order id, Enter back to the queue; the row has the focus.
+ * Then the rules panel must say what the rules say at the instant the app evaluated them, and
+ * the candidate's options become those (what the seller's keys act on).
+ */
 async function goToOrder(page: Page, candidate: Candidate): Promise<void> {
   await page.keyboard.press('/');
   await expect(page.locator('#queue-search')).toBeFocused();
@@ -59,6 +66,30 @@ async function goToOrder(page: Page, candidate: Candidate): Promise<void> {
   await page.keyboard.type(candidate.order.id);
   await page.keyboard.press('Enter');
   await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', candidate.request.id);
+  await expect(page.getByTestId('queue-scroll')).toBeFocused();
+  candidate.options = (await expectRulesAsShown(page, candidate, POLICY)).options;
+}
+
+/**
+ * An instant of the host's clock that has passed: when the rules the detail pane shows were
+ * evaluated. Whatever the host does after this read, it does at this instant or later.
+ */
+async function hostInstantPassed(page: Page): Promise<number> {
+  const time = page.locator('.detail-pane .detail-evaluated time');
+  await expect(time).toHaveAttribute('datetime', /\d{4}-\d\d-\d\dT/);
+  return instantMs((await time.getAttribute('datetime')) ?? '');
+}
+
+/** Ctrl+, then the undo window typed into Settings and saved, as a seller would; Esc closes. */
+async function setUndoWindow(page: Page, seconds: number): Promise<void> {
+  await page.keyboard.press('ControlOrMeta+,');
+  const timing = page.getByRole('region', { name: 'Undo, sync and alerts' });
+  const field = timing.getByLabel('Undo window');
+  await field.fill(String(seconds));
+  await field.press('Enter');
+  await expect(timing.getByRole('status')).toHaveText('Saved.');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('dialog[open]')).toHaveCount(0);
   await expect(page.getByTestId('queue-scroll')).toBeFocused();
 }
 
@@ -73,20 +104,33 @@ function sellerEntries(ledger: readonly LedgerEntry[]): LedgerEntry[] {
 }
 
 test('a morning at the desk, by keyboard only, ends with the ledger the seller meant', async ({ page }) => {
-  test.setTimeout(300_000);
+  // Some 250 keys, each waited for: on a loaded machine a key can take a second or more.
+  test.setTimeout(480_000);
   const checkErrors = watchPageErrors(page);
   const [orders, requests] = await Promise.all([
     fetchAllFromMarketplace<Order>(simulator, 'orders'),
     fetchAllFromMarketplace<CancelRequest>(simulator, 'requests'),
   ]);
   const ordersById = new Map(orders.map((order) => [order.id, order]));
-  const now = Date.now();
-  // Leave the first 120 of the queue to the bulk steps; triage from further down.
+  const itemOf = (request: CancelRequest | undefined): { order: Order; request: CancelRequest } => {
+    const order = ordersById.get(request?.orderId ?? '');
+    if (request === undefined || order === undefined) throw new Error(`no order for ${request?.id ?? 'a missing request'}`);
+    return { order, request };
+  };
   const open = requests.filter((request) => viewOfState(request.state) === 'needs_reply').sort(byTimeLeft);
   expect(open.length).toBeGreaterThan(200);
+
+  const pageClock = await installPageClock(page, timeline);
+  await page.goto(host.url);
+  await expect(page.locator('[data-sync-state="idle"]')).toBeVisible();
+  await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', open[0]?.id ?? '-');
+  // The first detail, exactly as the rules have it at the app's instant: the instant to pick at.
+  const { evaluatedAt: pickedAt } = await expectRulesAsShown(page, itemOf(open[0]), POLICY);
+
+  // Leave the first 120 of the queue to the bulk steps; triage from further down.
   const candidates: Candidate[] = open.slice(120).flatMap((request) => {
     const order = ordersById.get(request.orderId);
-    return order === undefined ? [] : [{ request, order, options: allowedActions(order, request, POLICY, now) }];
+    return order === undefined ? [] : [{ request, order, options: allowedActions(order, request, POLICY, pickedAt) }];
   });
   const taken = new Set<string>();
   const pick = (count: number, fits: (candidate: Candidate) => boolean): Candidate[] => {
@@ -103,10 +147,6 @@ test('a morning at the desk, by keyboard only, ends with the ledger the seller m
     return offer.allowed && offer.range !== null && offer.range.max.amountMinor > offer.range.min.amountMinor + 1;
   });
   const escalations = pick(4, (candidate) => option(candidate, 'escalate').allowed);
-
-  await page.goto(host.url);
-  await expect(page.locator('[data-sync-state="idle"]')).toBeVisible();
-  await expect(page.locator('[data-focused="true"]')).toBeVisible();
 
   // The help overlay and the palette say what every key does.
   await page.keyboard.press('?');
@@ -188,44 +228,61 @@ test('a morning at the desk, by keyboard only, ends with the ledger the seller m
   await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', open[0]?.id ?? '');
 
   // 2. Bulk accept of fifty: check the plan, confirm, undo.
-  const selectFifty = async (): Promise<string[]> => {
-    const ids = [await focusedId(page)];
+  /** x, then Shift+J down the queue from the focused row: each step lands on the next open request. */
+  const selectFifty = async (from: number): Promise<string[]> => {
+    const ids = open.slice(from, from + 50).map((request) => request.id);
+    await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', ids[0] ?? '-');
     await page.keyboard.press('x');
-    for (let step = 1; step < 50; step += 1) {
+    for (const id of ids.slice(1)) {
       await page.keyboard.press('Shift+J');
-      await expect(page.locator('[data-focused="true"]')).not.toHaveAttribute('data-request-id', ids.at(-1) ?? '');
-      ids.push(await focusedId(page));
+      await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', id);
     }
     await expect(page.getByTestId('selection-summary')).toContainText('50 selected');
     return ids;
   };
-  const expectedPlan = (ids: readonly string[]) => {
-    const items = ids.map((id) => {
-      const request = requests.find((candidate) => candidate.id === id);
-      const order = ordersById.get(request?.orderId ?? '');
-      if (request === undefined || order === undefined) throw new Error(`unknown request ${id}`);
-      return { order, request };
-    });
-    return planBulk(items, 'accept', {}, POLICY, Date.now());
+  const planDialog = page.getByRole('dialog');
+  /**
+   * Presses a, and checks the plan the app shows against the rules' plan at the instant the app
+   * made it. The app does not say that instant, but it lies between one the host showed before
+   * the key (the detail's "Checked" time) and the timeline's reading once the plan is on screen
+   * (the host's clock is never ahead of it). An accept depends on the time only through each
+   * reply deadline, a single step: the same plan at both ends is the plan at every instant
+   * between, so the comparison is exact.
+   */
+  const pressAcceptAndCheckPlan = async (ids: readonly string[]) => {
+    const items = ids.map((id) => itemOf(requests.find((candidate) => candidate.id === id)));
+    const earliest = await hostInstantPassed(page);
+    await page.keyboard.press('a');
+    await expect(planDialog).toContainText('will be done');
+    const latest = timeline.now();
+    const plan = planBulk(items, 'accept', {}, POLICY, earliest);
+    expect(planBulk(items, 'accept', {}, POLICY, latest), 'no reply deadline falls while the app plans').toEqual(plan);
+    await expect(planDialog).toContainText(`${plan.items.filter((item) => item.status === 'will_do').length} will be done`);
+    for (const total of plan.totals) await expect(planDialog).toContainText(formatMoney(total.amount, 'en-US'));
+    for (const item of plan.items) {
+      if (item.status === 'skipped') await expect(planDialog).toContainText(item.message);
+    }
+    return plan;
   };
 
+  // The undo is the step under test, not the seller's speed: a window of five minutes (set in
+  // Settings, as a seller would) outlasts any slow machine, and the page's clock holds still
+  // while z runs, so the six-second "Undone" notice is still there to be read.
+  await setUndoWindow(page, 300);
   const needsReplyBefore = await page.locator('[data-count="needs_reply"]').innerText();
-  const firstBulk = await selectFifty();
-  expect(firstBulk).toEqual(open.slice(0, 50).map((request) => request.id));
-  const firstPlan = expectedPlan(firstBulk);
-  await page.keyboard.press('a');
-  const planDialog = page.getByRole('dialog');
-  await expect(planDialog).toContainText(`${firstPlan.items.filter((item) => item.status === 'will_do').length} will be done`);
-  for (const total of firstPlan.totals) await expect(planDialog).toContainText(formatMoney(total.amount, 'en-US'));
-  for (const item of firstPlan.items) {
-    if (item.status === 'skipped') await expect(planDialog).toContainText(item.message);
-  }
+  const firstBulk = await selectFifty(0);
+  const firstPlan = await pressAcceptAndCheckPlan(firstBulk);
   await page.keyboard.press('Enter');
   await expect(planDialog).toBeHidden();
   await expect(page.getByTestId('undo-toast')).toBeVisible();
+  await pageClock.pause();
   await page.keyboard.press('z');
   await expect(page.locator('.notice', { hasText: 'Undone:' })).toContainText(`Undone: ${firstPlan.items.filter((item) => item.status === 'will_do').length} requests restored.`);
   await expect(page.locator('[data-count="needs_reply"]')).toHaveText(needsReplyBefore);
+  await expect(page.getByTestId('undo-toast')).toHaveCount(0);
+  await pageClock.resume();
+  // Back to the usual window, so what follows leaves for the marketplace in seconds.
+  await setUndoWindow(page, POLICY.undoWindowSeconds);
 
   // 3. A second bulk accept, of the next fifty, confirmed.
   await page.keyboard.press('Escape');
@@ -236,11 +293,9 @@ test('a morning at the desk, by keyboard only, ends with the ledger the seller m
   await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', open[0]?.id ?? '');
   for (let step = 0; step < 50; step += 1) await page.keyboard.press('j');
   await expect(page.locator('[data-focused="true"]')).toHaveAttribute('data-request-id', open[50]?.id ?? '');
-  const secondBulk = await selectFifty();
-  const secondPlan = expectedPlan(secondBulk);
+  const secondBulk = await selectFifty(50);
+  const secondPlan = await pressAcceptAndCheckPlan(secondBulk);
   const secondAccepted = secondPlan.items.flatMap((item) => (item.status === 'will_do' && item.requestId !== null ? [item.requestId] : []));
-  await page.keyboard.press('a');
-  await expect(planDialog).toContainText(`${secondAccepted.length} will be done`);
   await page.keyboard.press('Enter');
   await expect(planDialog).toBeHidden();
   await expect(page.getByTestId('undo-toast')).toBeVisible();

@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { createSimulator } from '../../electron/simulator/server';
+import { TEST_START_MS } from '../support/desk';
+import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
 import { startHost, watchPageErrors } from './host';
 
 /** A loopback port with nothing listening on it. */
@@ -15,8 +17,10 @@ async function closedPort(): Promise<number> {
 
 test('with the marketplace down and no cache, the app opens and says it is retrying', async ({ page }) => {
   const checkErrors = watchPageErrors(page);
-  const host = await startHost(['--marketplace-url', `http://127.0.0.1:${await closedPort()}`, '--marketplace-token', 'x']);
+  const timeline = createTimeline();
+  const host = await startHost([...startAtArgs(timeline), '--marketplace-url', `http://127.0.0.1:${await closedPort()}`, '--marketplace-token', 'x']);
   try {
+    await installPageClock(page, timeline);
     await page.goto(host.url);
     await expect(page.locator('[data-sync-state="unreachable"]')).toContainText('Offline: marketplace unreachable');
     await expect(page.locator('[data-sync-state="unreachable"]')).toContainText('retrying');
@@ -29,10 +33,12 @@ test('with the marketplace down and no cache, the app opens and says it is retry
 
 test('with the marketplace down after a sync, the app opens on the cache', async ({ page }) => {
   const checkErrors = watchPageErrors(page);
-  const simulator = await createSimulator({ seed: 11, orders: 200 });
-  const first = await startHost(['--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  const timeline = createTimeline();
+  const simulator = await createSimulator({ seed: 11, orders: 200, clock: timeline, startMs: TEST_START_MS });
+  const first = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
   let cachedRows: string[];
   try {
+    await installPageClock(page, timeline);
     await page.goto(first.url);
     await expect(page.locator('[data-sync-state="idle"]')).toBeVisible();
     await expect(page.locator('.queue-body .queue-row[data-request-id]').first()).toBeVisible();
@@ -45,7 +51,8 @@ test('with the marketplace down after a sync, the app opens on the cache', async
   const deadUrl = simulator.url;
   await simulator.close();
 
-  const second = await startHost(['--marketplace-url', deadUrl, '--marketplace-token', simulator.token], first.dataDir);
+  // The same data folder, later on the same timeline.
+  const second = await startHost([...startAtArgs(timeline), '--marketplace-url', deadUrl, '--marketplace-token', simulator.token], first.dataDir);
   try {
     await page.goto(second.url);
     await expect(page.locator('[data-sync-state="unreachable"]')).toBeVisible();

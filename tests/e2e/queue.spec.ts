@@ -2,19 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import type { Order } from '../../shared/domain/order';
 import type { CancelRequest } from '../../shared/domain/request';
-import { formatTimeLeft, instantMs } from '../../shared/domain/time';
+import { formatTimeLeft, instantMs, type Clock } from '../../shared/domain/time';
 import { viewOfState } from '../../shared/domain/views';
 import { formatMoney } from '../../shared/money';
 import { createSimulator, type Simulator } from '../../electron/simulator/server';
+import { TEST_START_MS } from '../support/desk';
+import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
 import { byTimeLeft, fetchAllFromMarketplace } from '../support/marketplace';
 import { startHost, watchPageErrors, type HostProcess } from './host';
 
+let timeline: Clock;
 let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
-  simulator = await createSimulator({ seed: 7, orders: 300 });
-  host = await startHost(['--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  timeline = createTimeline();
+  simulator = await createSimulator({ seed: 7, orders: 300, clock: timeline, startMs: TEST_START_MS });
+  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
 });
 
 test.afterAll(async () => {
@@ -37,6 +41,7 @@ test('the queue shows the open requests exactly as the demo marketplace serves t
 
   // The queue is a virtual list: a window tall enough shows every row at once.
   await page.setViewportSize({ width: 1280, height: open.length * 36 + 400 });
+  const pageClock = await installPageClock(page, timeline);
   await page.goto(host.url);
   await expect(page.locator('[data-sync-state="idle"]')).toBeVisible();
   const rows = page.locator('.queue-body .queue-row[data-request-id]');
@@ -45,6 +50,12 @@ test('the queue shows the open requests exactly as the demo marketplace serves t
   // The token is read once and kept out of the address bar.
   expect(page.url()).not.toContain('token=');
 
+  // The countdowns tick every second: hold the page's time still (they tick once more, at that
+  // instant) and read them at a known instant.
+  const now = await pageClock.pause(2_000);
+  const [firstOpen] = open;
+  if (firstOpen === undefined) throw new Error('no open request');
+  await expect(rows.first().locator('.time-left').first()).toHaveText(new RegExp(`^${formatTimeLeft(instantMs(firstOpen.respondBy) - now)}`));
   const onScreen = await rows.evaluateAll((elements) =>
     elements.map((row) => ({
       requestId: row.getAttribute('data-request-id'),
@@ -55,7 +66,7 @@ test('the queue shows the open requests exactly as the demo marketplace serves t
       timeLeft: row.querySelector('.time-left')?.firstChild?.textContent?.trim(),
     })),
   );
-  const now = Date.now();
+  await pageClock.resume();
   expect(onScreen.map((row) => row.requestId)).toEqual(open.map((request) => request.id));
   for (const [index, request] of open.entries()) {
     const row = onScreen[index];
@@ -63,9 +74,7 @@ test('the queue shows the open requests exactly as the demo marketplace serves t
     expect(row?.buyer).toBe(ordersById.get(request.orderId)?.buyer.name.trim());
     expect(row?.amount).toBe(formatMoney(request.requestedAmount, 'en-US'));
     expect(row?.respondBy).toBe(request.respondBy);
-    // The countdown ticks while we read: it must match now or a minute earlier.
-    const msLeft = instantMs(request.respondBy) - now;
-    expect([formatTimeLeft(msLeft), formatTimeLeft(msLeft - 60_000), formatTimeLeft(msLeft + 60_000)]).toContain(row?.timeLeft);
+    expect(row?.timeLeft).toBe(formatTimeLeft(instantMs(request.respondBy) - now));
   }
   checkErrors();
 });
@@ -73,6 +82,7 @@ test('the queue shows the open requests exactly as the demo marketplace serves t
 test('views switch and show their own requests', async ({ page }) => {
   const checkErrors = watchPageErrors(page);
   const requests = await fetchAllFromMarketplace<CancelRequest>(simulator, 'requests');
+  await installPageClock(page, timeline);
   await page.goto(host.url);
   await page.locator('[data-view="all"]').click();
   await expect(page.locator('.queue-heading')).toContainText('All');
