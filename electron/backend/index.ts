@@ -360,7 +360,11 @@ export function createBackend(options: BackendOptions): Backend {
       durable = null;
     },
     syncIdle: () => sync.idle(),
-    dispatchIdle: () => dispatcher.idle(),
+    // What is due is known only once the outbox has loaded (start() resolves before that).
+    dispatchIdle: async () => {
+      await cache().fullyLoaded;
+      await dispatcher.idle();
+    },
     whenFullyLoaded: () => cache().fullyLoaded,
   };
 }

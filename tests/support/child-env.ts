@@ -1,3 +1,6 @@
+import { open, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Clock } from '../../shared/domain/time';
 import { mulberry32, type Random } from '../../shared/domain/random';
 import { createSteadyClock } from '../../electron/backend/system-clock';
@@ -40,4 +43,31 @@ export function clockFromParent(): Clock {
 /** In a child: the seeded random source for its retry jitter. */
 export function randomFromParent(): Random {
   return mulberry32(fromParent(SEED_ENV));
+}
+
+const SLOW_DISK_ENV = 'DESK_TEST_SLOW_FSYNC_MS';
+
+/** The environment for a child whose disk is slow: every fsync takes `ms` longer. */
+export function slowDiskEnv(env: NodeJS.ProcessEnv, ms: number): NodeJS.ProcessEnv {
+  return { ...env, [SLOW_DISK_ENV]: String(ms) };
+}
+
+/**
+ * In a child: a fault injected into the file layer, when the parent asked for one. Every fsync of
+ * every file (the journal's included) waits first, as on a laptop's slow disk, so the window in
+ * which a transaction is committed in memory but not yet on disk is wide.
+ */
+export async function slowDiskFromParent(): Promise<void> {
+  const delayMs = Number(process.env[SLOW_DISK_ENV] ?? '0');
+  if (!(delayMs > 0)) return;
+  const probeFile = join(tmpdir(), `desk-slow-disk-${process.pid}`);
+  const probe = await open(probeFile, 'w');
+  const prototype: unknown = Object.getPrototypeOf(probe);
+  await probe.close();
+  await unlink(probeFile);
+  const sync: unknown = Reflect.get(prototype as object, 'sync');
+  if (typeof sync !== 'function') throw new Error('FileHandle has no sync() to slow down');
+  Reflect.set(prototype as object, 'sync', function slowSync(this: unknown): Promise<unknown> {
+    return new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then((): unknown => Reflect.apply(sync as (this: unknown) => unknown, this, []));
+  });
 }

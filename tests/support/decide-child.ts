@@ -1,15 +1,17 @@
 /**
  * The backend as its own process for the exactly-once test:
  *   node --import tsx tests/support/decide-child.ts <dataDir> <marketplaceUrl> <token> decide <count>
- *     syncs, accepts <count> open requests in one batch (undo window 0), prints
- *     {"decided": {...}} once the decision is durable, then one {"delivered": n} line per
+ *     syncs, accepts <count> open requests in chunks of 50 (undo window 0), prints
+ *     {"decided": {...}} once every chunk is durable, then one {"delivered": n} line per
  *     outbox change while it delivers;
  *   ... finish
- *     starts on the same data folder, delivers what is left, prints {"finished": {...}}.
+ *     starts on the same data folder, delivers what is left, prints {"finished": {...}, "known":
+ *     {accepted, audited}} (the requests with an accept in the outbox and in the audit log).
+ * With DESK_TEST_SLOW_FSYNC_MS set, every fsync is that much slower (a slow disk).
  */
 import { createBackend } from '../../electron/backend';
 import { silentLogger } from '../../electron/backend/log';
-import { clockFromParent, randomFromParent } from './child-env';
+import { clockFromParent, randomFromParent, slowDiskFromParent } from './child-env';
 import { DEFAULT_POLICY } from '../../shared/rules/policy';
 
 const [dataDir, baseUrl, token, mode, count] = process.argv.slice(2);
@@ -17,14 +19,18 @@ if (dataDir === undefined || baseUrl === undefined || token === undefined || (mo
   console.error('usage: decide-child.ts <dataDir> <marketplaceUrl> <token> decide <count> | finish');
   process.exit(2);
 }
+const DECIDE_CHUNK = 50;
 const say = (line: unknown): void => {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 };
 
+await slowDiskFromParent();
+
+const clock = clockFromParent();
 const backend = createBackend({
   dataDir,
   marketplace: { baseUrl, token },
-  clock: clockFromParent(),
+  clock,
   random: randomFromParent(),
   log: silentLogger,
   syncIntervalMs: 3_600_000,
@@ -44,14 +50,24 @@ if (mode === 'decide') {
     .filter((row) => row.view === 'needs_reply' && row.kind === 'cancel' && row.phase === 'before_shipment')
     .sort((a, b) => (a.respondBy < b.respondBy ? -1 : a.respondBy > b.respondBy ? 1 : a.id < b.id ? -1 : 1))
     .slice(0, Number(count ?? '500'));
-  const result = await backend.handle('decisions.decide', { requestIds: open.map((row) => row.id), action: { type: 'accept' } });
-  say({ decided: { batchId: result.batchId, done: result.done, items: result.items.filter((item) => item.status === 'done').map((item) => item.requestId) } });
+  // In chunks, as the desk commits a large selection: later chunks are decided while earlier ones
+  // are being delivered, so the dispatcher is busy when each new decision commits.
+  const decided: string[] = [];
+  for (let start = 0; start < open.length; start += DECIDE_CHUNK) {
+    const chunk = open.slice(start, start + DECIDE_CHUNK).map((row) => row.id);
+    const result = await backend.handle('decisions.decide', { requestIds: chunk, action: { type: 'accept' } });
+    decided.push(...result.items.filter((item) => item.status === 'done').map((item) => item.requestId));
+  }
+  say({ decided: { done: decided.length, items: decided } });
   await backend.dispatchIdle();
   say({ idle: true });
 } else {
   await backend.dispatchIdle();
   const pending = await backend.handle('outbox.summary', {});
-  say({ finished: pending });
+  // What the restarted app knows of each decision: its outbox entry and its audit entry.
+  const accepted = (await backend.db.outbox.toArray()).filter((entry) => entry.endpoint === 'accept').map((entry) => entry.requestId);
+  const audited = (await backend.db.audit.toArray()).filter((entry) => entry.actor === 'seller' && entry.action === 'accept').map((entry) => entry.requestId);
+  say({ finished: pending, known: { accepted, audited } });
   await backend.close();
   process.exit(0);
 }

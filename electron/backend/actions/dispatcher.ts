@@ -122,8 +122,55 @@ export class Dispatcher {
       if (this.stopped) return;
       const due = await this.dueEntries();
       if (due.length === 0) return;
-      await Promise.all(due.map((entry) => this.inFlight.run(() => (this.stopped ? Promise.resolve() : this.deliver(entry)))));
+      const claimed = await this.claim(due);
+      if (claimed.length === 0) continue;
+      try {
+        // Nothing leaves the machine before it is on disk: the decisions behind these entries
+        // (request state, audit entry, the entry itself) and the claims are fsynced first, once
+        // for the whole round. decide() flushes too, but only before it answers the seller, and
+        // this loop can find a just-committed entry in between.
+        await this.deps.flush();
+      } catch (error) {
+        for (const entry of claimed) this.active.delete(entry.id);
+        throw error;
+      }
+      await Promise.all(
+        claimed.map((entry) =>
+          this.inFlight.run(async () => {
+            try {
+              if (!this.stopped) await this.deliver(entry);
+            } finally {
+              this.active.delete(entry.id);
+            }
+          }),
+        ),
+      );
     }
+  }
+
+  /**
+   * Claims what is still due (an undo or another pass may have settled it since it was read):
+   * 'sending', one more attempt, and this process's. A claimed entry that a crash interrupts is
+   * sent again under the same key after restart.
+   */
+  private async claim(candidates: readonly OutboxEntry[]): Promise<OutboxEntry[]> {
+    const { db, clock } = this.deps;
+    const now = toInstant(clock.now());
+    const claimed = await db.transaction('rw', db.outbox, async () => {
+      const current = await db.outbox.bulkGet(candidates.map((entry) => entry.id));
+      const due = current.filter(
+        (entry): entry is OutboxEntry =>
+          entry !== undefined &&
+          !this.active.has(entry.id) &&
+          ['held', 'retry', 'sending'].includes(entry.status) &&
+          !(entry.status === 'held' && entry.dueAt > now),
+      );
+      const next = due.map((entry): OutboxEntry => ({ ...entry, status: 'sending', attempts: entry.attempts + 1 }));
+      await db.outbox.bulkPut(next);
+      return next;
+    });
+    for (const entry of claimed) this.active.add(entry.id);
+    return claimed;
   }
 
   /** Sleeps until the next entry falls due (the end of an undo window, or a retry time). */
@@ -144,25 +191,10 @@ export class Dispatcher {
     });
   }
 
-  private async deliver(candidate: OutboxEntry): Promise<void> {
-    const { db, clock } = this.deps;
-    // Claim it: an undo or another pass may have settled it since it was read.
-    const entry = await db.transaction('rw', db.outbox, async () => {
-      const current = await db.outbox.get(candidate.id);
-      if (current === undefined || this.active.has(current.id) || !['held', 'retry', 'sending'].includes(current.status)) return null;
-      if (current.status === 'held' && current.dueAt > toInstant(clock.now())) return null;
-      const claimed: OutboxEntry = { ...current, status: 'sending', attempts: current.attempts + 1 };
-      await db.outbox.put(claimed);
-      return claimed;
-    });
-    if (entry === null) return;
-    this.active.add(entry.id);
-    try {
-      const outcome = await this.send(entry);
-      await this.settle(entry, outcome);
-    } finally {
-      this.active.delete(entry.id);
-    }
+  /** Sends one claimed entry and records what came of it. */
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    const outcome = await this.send(entry);
+    await this.settle(entry, outcome);
   }
 
   private async send(entry: OutboxEntry): Promise<Outcome> {
