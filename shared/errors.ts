@@ -32,9 +32,35 @@ export class DeskError extends Error implements DeskErrorShape {
   }
 }
 
-/** The `{ code, message }` of anything thrown; unknown throwables become `internal`. */
+/** A system error's own code (ENOENT, ENOSPC, EACCES...): safe to show, as it holds no path. */
+function systemErrorCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return null;
+  const code = error.code;
+  return typeof code === 'string' && /^E[A-Z0-9_]{1,30}$/.test(code) ? code : null;
+}
+
+/**
+ * The `{ code, message }` of anything thrown, as a person sees it (it crosses IPC): a DeskError
+ * as it is; anything else becomes `internal` with a sentence, never its raw text, which may
+ * hold absolute paths of the data folder or internals. The raw text is for the log
+ * (errorDetail), written by whoever caught it.
+ */
 export function toErrorShape(error: unknown): DeskErrorShape {
   if (error instanceof DeskError) return { code: error.code, message: error.message };
-  const detail = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', message: `Something went wrong inside Cancel Desk: ${detail}` };
+  const systemCode = systemErrorCode(error);
+  return {
+    code: 'internal',
+    message: `Something went wrong inside Cancel Desk${systemCode === null ? '' : ` (${systemCode})`}; the details are in its log.`,
+  };
+}
+
+/** Everything a log line should say about a throwable (its name, code and full message), never for the renderer. */
+export function errorDetail(error: unknown): string {
+  if (error instanceof DeskError) return error.message;
+  if (error instanceof Error) {
+    const systemCode = systemErrorCode(error);
+    const name = error.name === 'Error' ? '' : `${error.name}: `;
+    return `${name}${error.message}${systemCode === null || error.message.includes(systemCode) ? '' : ` (${systemCode})`}`;
+  }
+  return String(error);
 }

@@ -1,7 +1,7 @@
 import type { Random } from '../../shared/domain/random';
 import type { Clock } from '../../shared/domain/time';
 import { toInstant } from '../../shared/domain/time';
-import { DeskError } from '../../shared/errors';
+import { DeskError, errorDetail, toErrorShape } from '../../shared/errors';
 import type { ChannelOutput, ChannelParsedInput, EventName, EventPayload } from '../../shared/ipc/contract';
 import { BulkActionSchema } from '../../shared/rules/bulk';
 import type { BackendChannel } from './channels';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { CacheDb } from './cache/db';
 import { openDurableCache, type DurableCache, type RecoveryReport } from './cache/durable';
 import { CACHE_SCHEMA, QUEUE_TABLES } from './cache/schema';
-import type { Logger } from './log';
+import { escapingLogger, type Logger } from './log';
 import { createDemoConnector, createDemoHttpClient } from './marketplace/demo';
 import type { HttpClientOptions } from './marketplace/http-client';
 import { ViewCounter, type ViewMove } from './queue/counts';
@@ -24,6 +24,7 @@ import { queueCsv } from './queue/export';
 import { InsightsIndex, type InsightsSource } from './insights/aggregate';
 import { SettingsStore } from './settings';
 import { SyncEngine } from './sync/engine';
+import { listSetAside, setAsideCsv } from './sync/quarantine';
 import { systemRandom } from './system-random';
 import { EvidenceStore } from './evidence/files';
 
@@ -81,7 +82,9 @@ export function cacheDir(dataDir: string): string {
 }
 
 export function createBackend(options: BackendOptions): Backend {
-  const { clock, log } = options;
+  const { clock } = options;
+  // Much of what the backend logs quotes the marketplace: every line is escaped on its way out.
+  const log = escapingLogger(options.log);
   const random = options.random ?? systemRandom;
   let durable: DurableCache<CacheDb> | null = null;
   const cache = (): DurableCache<CacheDb> => {
@@ -308,6 +311,9 @@ export function createBackend(options: BackendOptions): Backend {
     // Like queue.list: a view is served from the queue's tables; a search waits for its own table.
     'queue.exportCsv': (input) =>
       input.search === '' ? queueCsv(db, counter, queueIndex, clock, input) : loaded(() => queueCsv(db, counter, queueIndex, clock, input)),
+    // The list of records set aside loads with the rest of the cache (it is not a queue table).
+    'quarantine.list': (input) => loaded(() => listSetAside(db, input.limit)),
+    'quarantine.exportCsv': () => loaded(() => setAsideCsv(db, clock)),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.update': async (patch) => {
       const next = await settings.update(patch);
@@ -318,6 +324,18 @@ export function createBackend(options: BackendOptions): Backend {
     },
   };
 
+  /**
+   * What a failed call answers the window. A DeskError already is a sentence for the seller.
+   * Anything else (an fs error naming a file in the data folder, a bug) is logged here in full,
+   * with its stack, and answered as a sentence without its raw text (toErrorShape).
+   */
+  const answerable = (channel: string, error: unknown): DeskError => {
+    if (error instanceof DeskError) return error;
+    log.error(`${channel} failed: ${error instanceof Error && error.stack !== undefined ? error.stack : errorDetail(error)}`);
+    const shape = toErrorShape(error);
+    return new DeskError(shape.code, shape.message);
+  };
+
   return {
     get db() {
       return cache().db;
@@ -325,7 +343,13 @@ export function createBackend(options: BackendOptions): Backend {
     get recovery() {
       return cache().report;
     },
-    handle: (channel, input) => handlers[channel](input),
+    async handle(channel, input) {
+      try {
+        return await handlers[channel](input);
+      } catch (error) {
+        throw answerable(channel, error);
+      }
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -5,7 +5,7 @@
  * notifications (main shows them) and sends its log lines to main's log file.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { toErrorShape } from '../../shared/errors';
+import { errorDetail, toErrorShape } from '../../shared/errors';
 import { QueueListInputSchema, type EventPayload } from '../../shared/ipc/contract';
 import { createBackend } from '../backend';
 import { watchDeadlines } from '../backend/alerts/deadline-watch';
@@ -64,7 +64,7 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
           // Stops syncing and sending between requests, then saves the cache.
           await backend.close();
         } catch (error) {
-          log.error(`the backend did not close cleanly: ${toErrorShape(error).message}`);
+          log.error(`the backend did not close cleanly: ${errorDetail(error)}`);
         }
         await simulator?.close();
         post({ type: 'closed' });
@@ -88,5 +88,7 @@ if (parentPort === null) {
 }
 const port = parentPort;
 run(port, workerData as WorkerConfig).catch((error: unknown) => {
+  // The whole story for the log; main shows (and hands the window) only the sentence.
+  port.postMessage({ type: 'log', level: 'error', message: `the backend failed to start: ${errorDetail(error)}` } satisfies FromWorker);
   port.postMessage({ type: 'failed', message: toErrorShape(error).message } satisfies FromWorker);
 });

@@ -28,10 +28,11 @@ export function setClock(next: RendererClock): void {
 }
 
 /**
- * "Now" for countdowns, refreshed every `intervalMs` on the injected clock; returns the ref and
+ * "Now" for countdowns, refreshed every `intervalMs` on the injected clock; returns the ref, the
+ * function that reads the clock again at once (when what counts down changes between ticks) and
  * the function that stops refreshing it.
  */
-export function useTicker(intervalMs = 1_000): { now: Ref<number>; stop: () => void } {
+export function useTicker(intervalMs = 1_000): { now: Ref<number>; refresh: () => void; stop: () => void } {
   const now = ref(clock.now());
   let cancel: (() => void) | null = null;
   let stopped = false;
@@ -45,10 +46,25 @@ export function useTicker(intervalMs = 1_000): { now: Ref<number>; stop: () => v
   arm();
   return {
     now,
+    refresh() {
+      now.value = clock.now();
+    },
     stop() {
       stopped = true;
       cancel?.();
       cancel = null;
     },
   };
+}
+
+/** The seller's time zone (IANA name): every date and time on screen is shown in it. */
+let timeZone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export function getTimeZone(): string {
+  return timeZone;
+}
+
+/** For tests: show dates and times in `next` (an IANA name, e.g. "Asia/Tokyo"). */
+export function setTimeZone(next: string): void {
+  timeZone = next;
 }

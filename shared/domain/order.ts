@@ -51,6 +51,18 @@ export const OrderSchema = z.object({
   paid: MoneySchema,
   /** Refunded so far. */
   refunded: MoneySchema,
+  /**
+   * What of `refunded` went to which line and to shipping, where known (the marketplace's report,
+   * else what this app refunded). The rest of `refunded` is unattributed: the rules count it
+   * against whatever is being refunded, so that nothing is ever refunded twice.
+   */
+  refundedParts: z
+    .object({
+      shipping: MoneySchema,
+      lines: z.array(z.object({ lineId: z.string().min(1).max(64), amount: MoneySchema })).max(500),
+    })
+    .nullable()
+    .optional(),
   placedAt: IsoInstantSchema,
   paidAt: IsoInstantSchema.nullable(),
   shippedAt: IsoInstantSchema.nullable(),

@@ -35,6 +35,8 @@ export const DESK_METHODS = {
   updateSettings: 'settings.update',
   getInsights: 'insights.get',
   exportQueueCsv: 'queue.exportCsv',
+  listSetAside: 'quarantine.list',
+  exportSetAsideCsv: 'quarantine.exportCsv',
   getConnection: 'connection.get',
   updateConnection: 'connection.update',
 } as const satisfies Record<string, ChannelName>;

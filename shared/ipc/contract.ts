@@ -53,6 +53,10 @@ export const QueueRowSchema = z.object({
   respondBy: IsoInstantSchema,
   /** When proof was asked for: the buyer's due date (overdue once past). */
   proofDueAt: IsoInstantSchema.nullable(),
+  /** The state of the seller's decision waiting to be sent; null (or absent) when there is none. */
+  localState: StateSchema.nullable().optional(),
+  /** When a done request was closed (`closedAtOf` in shared/rules/standing.ts); null (or absent) while open. */
+  closedAt: IsoInstantSchema.nullable().optional(),
 });
 export type QueueRow = z.infer<typeof QueueRowSchema>;
 
@@ -87,7 +91,7 @@ export const SyncStatusSchema = z.object({
   nextAttemptAt: IsoInstantSchema.nullable(),
   message: z.string().nullable(),
   progress: SyncProgressSchema.nullable(),
-  /** Records the marketplace sent that failed validation and were kept aside. */
+  /** Records the marketplace sent that failed validation and are kept aside now (one per record; see quarantine.list). */
   quarantined: z.number().int(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
@@ -201,6 +205,31 @@ export const AuditListInputSchema = z
   })
   .strict();
 
+// --- Records set aside at sync (design.md §5: malformed payloads are kept aside, not applied) ---
+
+export const SetAsideRecordSchema = z.object({
+  seq: z.number().int(),
+  resource: z.enum(['orders', 'requests']),
+  /** The record's id as the marketplace sent it; '' when it had none the app could read. */
+  recordId: z.string(),
+  /** Why: every failing field and what is wrong with it ("buyer.name: Too big: ..."). */
+  reason: z.string(),
+  /** The start of the raw record as received: untrusted text. */
+  excerpt: z.string(),
+  receivedAt: IsoInstantSchema,
+  /** Requests in the cache this record holds back: an order's requests, or an older copy of the request itself. */
+  requestIds: z.array(z.string()),
+});
+export type SetAsideRecord = z.infer<typeof SetAsideRecordSchema>;
+
+export const SetAsideListSchema = z.object({
+  /** Records set aside now (the status bar's count). */
+  total: z.number().int(),
+  /** The newest first, at most the limit asked for. */
+  records: z.array(SetAsideRecordSchema),
+});
+export type SetAsideList = z.infer<typeof SetAsideListSchema>;
+
 export const RequestDetailSchema = z.object({
   request: CancelRequestSchema,
   order: OrderSchema.nullable(),
@@ -210,9 +239,15 @@ export const RequestDetailSchema = z.object({
   audit: z.array(AuditEntrySchema),
   assignee: z.string().nullable(),
   /**
+   * Set when the marketplace's latest copy of the order was set aside at sync (malformed): why, and
+   * when. The rules are then checked from the request alone; `order` is null, or an older copy.
+   */
+  orderSetAside: SetAsideRecordSchema.pick({ reason: true, excerpt: true, receivedAt: true }).nullable().optional(),
+  /**
    * The rules panel, evaluated by the backend with its clock and the store policy: each action
    * allowed or blocked with the sentence why, the refund quote (on accept), the recommendation.
-   * Unavailable (with the reason) while the order is not synced or a decision is pending.
+   * Unavailable (with the reason) while the order is not synced or a decision is pending. When
+   * the order was set aside, what the request alone allows (accepting and offers blocked).
    */
   rules: z.discriminatedUnion('available', [
     z.object({
@@ -381,6 +416,13 @@ export const CHANNELS = {
   'insights.get': { input: InsightsInputSchema, output: InsightsSchema },
   /** The whole view (or search) as CSV: RFC 4180, UTF-8 with BOM, formulas neutralised. */
   'queue.exportCsv': { input: QueueExportInputSchema, output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }) },
+  /** Records the marketplace sent malformed, kept aside at sync (the status bar's "set aside"). */
+  'quarantine.list': {
+    input: z.object({ limit: z.number().int().min(1).max(1_000).default(200) }).strict(),
+    output: SetAsideListSchema,
+  },
+  /** Every record set aside, as CSV: RFC 4180, UTF-8 with BOM, formulas neutralised. */
+  'quarantine.exportCsv': { input: NoInput, output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }) },
   'connection.get': { input: NoInput, output: ConnectionSchema },
   'connection.update': { input: ConnectionUpdateSchema, output: ConnectionSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -1,6 +1,6 @@
 import type { Order } from '../domain/order';
 import type { CancelRequest, RequestState } from '../domain/request';
-import { instantMs, toInstant, type IsoInstant } from '../domain/time';
+import { instantMs, type IsoInstant } from '../domain/time';
 import { missingCase } from '../domain/views';
 import { compare, money, subtract, type Money } from '../money';
 import { RulesInputError, checkNow, checkOrder, checkRequest, zodIssues } from './input';
@@ -26,11 +26,10 @@ import {
   type SellerAction,
   type SellerActionType,
 } from './states';
-import { amountText, instantText } from './text';
+import { amountText, instantText, untrustedText } from './text';
+import { proofDueAt } from './proof-due';
 import { RULES_VERSION } from './version';
 import { fail, ok, violation, type RuleResult, type RuleViolation, type RuleViolationCode } from './violations';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Everything the seller-side rules look at, validated once. */
 export interface SellerContext {
@@ -83,9 +82,14 @@ export interface OfferRange {
 
 export type AcceptOption = { readonly action: 'accept' } & Verdict<{ readonly refund: RefundQuote }, { readonly refund: null }>;
 export type RefuseOption = { readonly action: 'refuse'; readonly reasons: readonly RefusalOption[] } & Verdict<object, object>;
+/**
+ * `dueDays`: the policy's days for proof; a screen shows the default due time as
+ * `proofDueAt(now, dueDays, sellerTimeZone)`. `defaultDueAt` is that instant in the rules' own
+ * zone (UTC): what `planAction` sends when an action names no due date.
+ */
 export type RequestProofOption = { readonly action: 'request_proof'; readonly defaultMessage: string } & Verdict<
-  { readonly defaultDueAt: IsoInstant },
-  { readonly defaultDueAt: null }
+  { readonly defaultDueAt: IsoInstant; readonly dueDays: number },
+  { readonly defaultDueAt: null; readonly dueDays: null }
 >;
 export type OfferOption = { readonly action: 'offer' } & Verdict<{ readonly range: OfferRange }, { readonly range: null }>;
 export type EscalateOption = { readonly action: 'escalate' } & Verdict<object, object>;
@@ -117,7 +121,8 @@ function notPaid(type: SellerActionType): RuleViolation {
   return violation('not_paid', cannot(type, why));
 }
 
-function notADispute(type: SellerActionType): RuleViolation {
+/** Proof, offers and mediation are for disputes after shipment. */
+export function notADispute(type: SellerActionType): RuleViolation {
   const why: Record<Exclude<SellerActionType, 'accept' | 'refuse'>, string> = {
     request_proof: 'the order has not shipped, so there is nothing for the buyer to photograph',
     offer: 'before shipment a cancel is refunded in full; partial offers are for disputes after shipment',
@@ -184,7 +189,7 @@ function refusalOptions(context: SellerContext): RefusalOption[] {
     if (blocked !== null) return { ...base, allowed: false, code: blocked.code, message: blocked.message };
     const message =
       reason === 'already_shipped' && tracking !== null
-        ? `${info.meaning} The order's tracking (${tracking.carrier} ${tracking.number}) is filled in.`
+        ? `${info.meaning} The order's tracking (${untrustedText(`${tracking.carrier} ${tracking.number}`)}) is filled in.`
         : info.meaning;
     return { ...base, allowed: true, code: null, message };
   });
@@ -213,9 +218,19 @@ export function refuseOption(context: SellerContext): RefuseOption {
   return { action: 'refuse', reasons, ...allowedWith(message) };
 }
 
-/** When proof asked for at `now` is due by default: the policy's proof due days later. */
-export function defaultProofDueAt(policy: Pick<Policy, 'proofDueDays'>, now: number): IsoInstant {
-  return toInstant(now + policy.proofDueDays * DAY_MS);
+/** The zone the rules speak in, as their sentences do (text.ts): the same input, the same answer. */
+export const RULES_TIME_ZONE = 'UTC';
+
+/**
+ * When proof asked for at `now` is due by default: the end of the day the policy's proof due
+ * days later, in `timeZone` (the seller's, for what a screen proposes).
+ */
+export function defaultProofDueAt(policy: Pick<Policy, 'proofDueDays'>, now: number, timeZone: string): IsoInstant {
+  return proofDueAt(now, policy.proofDueDays, timeZone);
+}
+
+function daysText(days: number): string {
+  return `${days} day${days === 1 ? '' : 's'}`;
 }
 
 export function requestProofOption(context: SellerContext): RequestProofOption {
@@ -226,13 +241,15 @@ export function requestProofOption(context: SellerContext): RequestProofOption {
     (!buyerReasonInfo(context.request.reason).proofUseful
       ? violation('proof_not_useful', cannot('request_proof', `photos or video cannot show "${buyerReasonInfo(context.request.reason).label}"`))
       : null);
-  if (gate !== null) return { action: 'request_proof', defaultDueAt: null, defaultMessage, ...blockedBy(gate) };
-  const dueAt = defaultProofDueAt(context.policy, context.now);
+  if (gate !== null) return { action: 'request_proof', defaultDueAt: null, dueDays: null, defaultMessage, ...blockedBy(gate) };
+  const dueDays = context.policy.proofDueDays;
   return {
     action: 'request_proof',
-    defaultDueAt: dueAt,
+    defaultDueAt: defaultProofDueAt(context.policy, context.now, RULES_TIME_ZONE),
+    dueDays,
     defaultMessage,
-    ...allowedWith(`Ask the buyer for photos or video, due by ${instantText(context.now + context.policy.proofDueDays * DAY_MS)}.`),
+    // No instant here: the screen shows the due time in the seller's zone, beside this sentence.
+    ...allowedWith(`Ask the buyer for photos or video; by default it is due at the end of the day ${daysText(dueDays)} from today.`),
   };
 }
 
@@ -363,7 +380,7 @@ function refusePlan(context: SellerContext, action: Extract<SellerAction, { type
   const problem = checkActionParams(context.request, effective, context.now);
   if (problem !== null) return fail(problem);
   const label = REFUSAL_REASON_CATALOGUE[action.reason].label;
-  const proof = carrier !== undefined && action.reason === 'already_shipped' ? ` (${carrier} ${trackingNumber ?? ''})` : '';
+  const proof = carrier !== undefined && action.reason === 'already_shipped' ? ` (${untrustedText(`${carrier} ${trackingNumber ?? ''}`)})` : '';
   return ok(plan(context, effective, `Refuse: ${label}${proof}.`));
 }
 

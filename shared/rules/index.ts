@@ -6,7 +6,8 @@
  * Where things are: reasons.ts (buyer and refusal reasons), phase.ts (the three moments, reply
  * deadlines), states.ts (the state machine, `transition`), refund.ts (`quoteRefund`),
  * actions.ts (`allowedActions`, `planAction`), bulk.ts (`planBulk`), recommend.ts
- * (`recommend`), policy.ts (the store policy), input.ts (malformed input), violations.ts (why no).
+ * (`recommend`), policy.ts (the store policy), input.ts (malformed input), violations.ts (why no),
+ * without-order.ts (a request whose order was set aside at sync: what the request alone allows).
  */
 export { RULES_VERSION } from './version';
 export {
@@ -130,3 +131,20 @@ export {
   type RiskSignal,
   type Urgency,
 } from './recommend';
+export {
+  allowedActionsWithoutOrder,
+  planWithoutOrder,
+  recommendWithoutOrder,
+  type SetAsideOrder,
+} from './without-order';
+export {
+  closedAtOf,
+  replyStillDue,
+  standingInput,
+  standingOf,
+  type ReplyDueInput,
+  type Standing,
+  type StandingInput,
+  type StandingKind,
+} from './standing';
+export { addCalendarDays, calendarDayIn, endOfDayIn, isTimeZone, proofDueAt } from './proof-due';

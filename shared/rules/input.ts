@@ -13,6 +13,7 @@ export const RULES_INPUT_ERROR_CODES = [
   'rules.invalid_history',
   'rules.invalid_items',
   'rules.invalid_now',
+  'rules.invalid_time_zone',
 ] as const;
 export type RulesInputErrorCode = (typeof RULES_INPUT_ERROR_CODES)[number];
 

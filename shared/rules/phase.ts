@@ -32,7 +32,7 @@ export const PRE_SHIPMENT_AUTO_ACCEPT_MS = 48 * 60 * 60 * 1000;
  * When the seller's time to answer runs out (epoch ms): the marketplace's `respondBy`; for a
  * cancel, never later than 48 h after it was made, since the platform auto-accepts it then.
  */
-export function replyDeadlineMs(request: CancelRequest): number {
+export function replyDeadlineMs(request: Pick<CancelRequest, 'kind' | 'respondBy' | 'requestedAt'>): number {
   const respondBy = instantMs(request.respondBy);
   if (request.kind === 'cancel') {
     return Math.min(respondBy, instantMs(request.requestedAt) + PRE_SHIPMENT_AUTO_ACCEPT_MS);

@@ -10,7 +10,8 @@ import { replyDeadlineMs, slaStatus, timeLeftMs } from './phase';
 import { highValueThreshold, proofThreshold, type Policy } from './policy';
 import { buyerReasonInfo } from './reasons';
 import { stateExplanation, whoseTurn, type SellerAction } from './states';
-import { amountText, durationText, instantText } from './text';
+import { replyStillDue } from './standing';
+import { amountText, durationText, instantText, untrustedText } from './text';
 import { RULES_VERSION } from './version';
 
 /** An earlier request of the same buyer (a CancelRequest fits). */
@@ -51,6 +52,7 @@ export const RECOMMENDATION_REASON_CODES = [
   'deadline_close',
   'deadline_passed',
   'nothing_to_do',
+  'order_set_aside',
 ] as const;
 export type RecommendationReasonCode = (typeof RECOMMENDATION_REASON_CODES)[number];
 
@@ -105,7 +107,10 @@ function riskSignals(context: SellerContext, requestCount: number): RiskSignal[]
   if (afterShipment && request.reason === 'not_received' && order.tracking !== null && (order.status === 'delivered' || order.status === 'completed')) {
     signals.push('tracking_shows_delivered');
   }
-  if (slaStatus(request, policy, context.now) === 'warning') signals.push('deadline_close');
+  // Only a reply still owed can be late: once accepted, refused or handed to the buyer, the
+  // marketplace's deadline is no longer the seller's to meet.
+  const replyOwed = replyStillDue({ state: request.state, proofDueAt: request.proofRequest?.dueAt ?? null }, context.now);
+  if (replyOwed && slaStatus(request, policy, context.now) === 'warning') signals.push('deadline_close');
   return signals;
 }
 
@@ -208,7 +213,7 @@ function choose(context: SellerContext, signals: readonly RiskSignal[], requestC
       if (order.tracking !== null && allowed(context, 'refuse')) {
         return {
           action: { type: 'refuse', reason: 'already_shipped' },
-          reasons: [{ code: 'tracking_on_file', message: `The order already has tracking (${order.tracking.carrier} ${order.tracking.number}): refuse with proof of shipment.` }],
+          reasons: [{ code: 'tracking_on_file', message: `The order already has tracking (${untrustedText(`${order.tracking.carrier} ${order.tracking.number}`)}): refuse with proof of shipment.` }],
         };
       }
       const reasons: RecommendationReason[] = [{ code: 'full_refund_due', message: 'Before shipment a cancel is refunded in full; it can only be refused with proof of shipment.' }];

@@ -19,7 +19,7 @@ import { checkOrder, checkRequest, RulesInputError, zodIssues } from './input';
 import { rulesPhaseOf, type RulesPhase } from './phase';
 import { DEFAULT_POLICY, parsePolicy, refundsShippingAfterShipment, type Policy } from './policy';
 import { buyerReasonInfo } from './reasons';
-import { amountText } from './text';
+import { amountText, untrustedText } from './text';
 import { fail, ok, violation, type RuleResult, type RuleViolation } from './violations';
 
 /**
@@ -144,9 +144,10 @@ export function shippingPolicyText(policy: Policy, request: CancelRequest): stri
     : `your policy refunds shipping after shipment only when the seller is at fault, which "${buyerReasonInfo(request.reason).label}" does not claim`;
 }
 
+/** A product title for a sentence: at most 60 characters, isolated when it could reorder the sentence. */
 function shortTitle(title: string): string {
   const trimmed = title.trim() === '' ? 'item' : title.trim();
-  return trimmed.length > 60 ? `${trimmed.slice(0, 59)}…` : trimmed;
+  return untrustedText(trimmed.length > 60 ? `${trimmed.slice(0, 59)}…` : trimmed);
 }
 
 /** A component before the cap: what it would refund on its own. */
@@ -222,6 +223,14 @@ function spread(total: Money, drafts: readonly Draft[]): RefundComponent[] {
   return components;
 }
 
+/** Earlier refunds, attributed to lines and shipping where known; the rest is unattributed. */
+interface RefundedSoFar {
+  readonly lines: ReadonlyMap<string, Money>;
+  readonly shipping: Money;
+  /** Refunded with no known part: counted against whatever is refunded next. */
+  readonly unattributed: Money;
+}
+
 interface QuoteContext {
   readonly order: Order;
   readonly request: CancelRequest;
@@ -230,6 +239,27 @@ interface QuoteContext {
   readonly cap: RefundCap;
   readonly shares: readonly LineShare[];
   readonly shippingRefundable: boolean;
+  readonly refundedSoFar: RefundedSoFar;
+}
+
+/** The order's earlier refunds by part; parts beyond what was refunded in all are not trusted. */
+function refundedSoFar(order: Order): RefundedSoFar {
+  const nothing = zero(order.currency);
+  const parts = order.refundedParts ?? null;
+  const lines = new Map<string, Money>();
+  let shipping = nothing;
+  if (parts !== null) {
+    for (const part of parts.lines) {
+      if (part.amount.currency === order.currency) lines.set(part.lineId, add(lines.get(part.lineId) ?? nothing, part.amount));
+    }
+    if (parts.shipping.currency === order.currency) shipping = parts.shipping;
+  }
+  const attributed = add(sum([...lines.values()], order.currency), shipping);
+  if (compare(attributed, order.refunded) > 0) {
+    // A breakdown that adds up to more than was refunded cannot be right: treat it all as unknown.
+    return { lines: new Map(), shipping: nothing, unattributed: order.refunded };
+  }
+  return { lines, shipping, unattributed: subtract(order.refunded, attributed) };
 }
 
 export function quoteContext(order: Order, request: CancelRequest, policy: Policy): QuoteContext {
@@ -242,7 +272,13 @@ export function quoteContext(order: Order, request: CancelRequest, policy: Polic
     cap: computeRefundCap(order, request),
     shares: lineShares(order),
     shippingRefundable: shippingRefundableIn(phase, policy, request),
+    refundedSoFar: refundedSoFar(order),
   };
+}
+
+/** What is left of `amount` after `taken`, never below zero. */
+function leftOf(amount: Money, taken: Money): Money {
+  return compare(taken, amount) >= 0 ? zero(amount.currency) : subtract(amount, taken);
 }
 
 function shippingDraft(context: QuoteContext, included: boolean): Draft {
@@ -261,7 +297,8 @@ function shippingDraft(context: QuoteContext, included: boolean): Draft {
     title: 'Shipping',
     gross: order.shipping,
     discount: zero(order.currency),
-    weight: excludedBecause === null ? order.shipping : zero(order.currency),
+    // Shipping already refunded is not refunded again.
+    weight: excludedBecause === null ? leftOf(order.shipping, context.refundedSoFar.shipping) : zero(order.currency),
     excludedBecause,
   };
 }
@@ -275,7 +312,11 @@ function fullLineDrafts(context: QuoteContext): Draft[] {
     title: share.line.title,
     gross: share.gross,
     discount: share.discount,
-    weight: context.phase === 'before_payment' ? zero(context.order.currency) : subtract(share.gross, share.discount),
+    // What is left of the line after what was already refunded on it.
+    weight:
+      context.phase === 'before_payment'
+        ? zero(context.order.currency)
+        : leftOf(subtract(share.gross, share.discount), context.refundedSoFar.lines.get(share.line.lineId) ?? zero(context.order.currency)),
     excludedBecause: null,
   }));
 }
@@ -352,8 +393,15 @@ export function fullQuote(context: QuoteContext): RefundQuote {
     const difference = order.refunded.amountMinor === 0 ? paymentDifferenceNote(context) : null;
     if (difference !== null) notes.push(difference);
   } else {
-    total = minMoney(base, cap.amount);
-    capped = compare(cap.amount, base) < 0;
+    // Shipping stays with the seller: what is left of the lines, less earlier refunds whose part
+    // is unknown (they may have been for the lines; counting them here never refunds twice).
+    const unattributed = context.refundedSoFar.unattributed;
+    const refundable = leftOf(base, unattributed);
+    if (unattributed.amountMinor > 0 && order.shipping.amountMinor > 0) {
+      notes.push(`${amountText(unattributed)} already refunded is counted against the items, since it is not known what it was for.`);
+    }
+    total = minMoney(refundable, cap.amount);
+    capped = compare(cap.amount, refundable) < 0;
   }
   return buildQuote(context, selection, drafts, total, capped, total, notes);
 }
@@ -462,6 +510,8 @@ function linesQuote(
     // For part of a line the discount share is rounded up, so a partial refund never gives back
     // more than the buyer paid for those units; for the whole line it is the line's share.
     const discount = multiplyByRatio(share.discount, chosen.qty, share.line.qty, 'ceil');
+    // Never more than is left of the whole line after what was already refunded on it.
+    const lineLeft = leftOf(subtract(share.gross, share.discount), context.refundedSoFar.lines.get(share.line.lineId) ?? zero(order.currency));
     drafts.push({
       key: `line:${share.line.lineId}`,
       kind: 'line',
@@ -470,7 +520,7 @@ function linesQuote(
       title: share.line.title,
       gross,
       discount,
-      weight: subtract(gross, discount),
+      weight: minMoney(subtract(gross, discount), lineLeft),
       excludedBecause: null,
     });
   }
@@ -489,7 +539,11 @@ function linesQuote(
     // Every line in full with shipping: the same as the full refund, never blocked by rounding.
     return ok({ ...full, selection });
   }
-  const total = minMoney(base, context.cap.amount);
+  if (base.amountMinor === 0) {
+    return fail(violation('nothing_to_refund', 'Cannot refund: what was chosen has already been refunded.', 'lines'));
+  }
+  // Within the cap, and never above the full refund the policy allows (which counts earlier refunds).
+  const total = minMoney(minMoney(base, context.cap.amount), full.maxRefund);
   return ok(buildQuote(context, selection, drafts, total, compare(total, base) < 0, full.maxRefund, []));
 }
 

@@ -26,3 +26,19 @@ export function durationText(ms: number): string {
   if (hours > 0) return rest > 0 ? `${hours} h ${rest} min` : `${hours} h`;
   return `${rest} min`;
 }
+
+/**
+ * Characters that can reorder the text around them: right-to-left letters (Hebrew, Arabic,
+ * Syriac, Thaana, N'Ko...) and the bidi controls (marks, embeddings, overrides, isolates).
+ */
+const BIDI_SENSITIVE = /[\u0590-\u08FF\u200E\u200F\u202A-\u202E\u2066-\u2069\uFB1D-\uFDFF\uFE70-\uFEFF]|[\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+
+/**
+ * Untrusted text (a product title, a carrier, a tracking number) inside a rules sentence: between
+ * FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE when it could reorder the sentence around it
+ * (the PDI also closes an override it leaves open), as it is otherwise, so plain sentences read
+ * the same everywhere (screens, audit, CSV).
+ */
+export function untrustedText(text: string): string {
+  return BIDI_SENSITIVE.test(text) ? `\u2068${text}\u2069` : text;
+}

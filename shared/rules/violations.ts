@@ -52,6 +52,8 @@ export const RULE_VIOLATION_CODES = [
   'duplicate_item',
   /** A bulk item whose order or request is malformed. */
   'invalid_input',
+  /** The order was set aside at sync (the marketplace sent it malformed): what needs its amounts waits. */
+  'order_set_aside',
 ] as const;
 export type RuleViolationCode = (typeof RULE_VIOLATION_CODES)[number];
 

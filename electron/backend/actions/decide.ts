@@ -1,16 +1,20 @@
+import { partsOfQuote, withRefundedParts } from './refund-parts';
 import { randomUUID } from 'node:crypto';
 import { toInstant, instantMs, type Clock } from '../../../shared/domain/time';
 import { viewOfState } from '../../../shared/domain/views';
 import { DeskError } from '../../../shared/errors';
 import type { ActionPlan } from '../../../shared/rules/actions';
+import type { RuleResult } from '../../../shared/rules/violations';
 import { planBulk, type BulkAction, type BulkItem, type BulkParams } from '../../../shared/rules/bulk';
 import type { Policy } from '../../../shared/rules/policy';
 import type { SellerActionType } from '../../../shared/rules/states';
+import { planWithoutOrder } from '../../../shared/rules/without-order';
 import type { DecisionItem, DecisionPlan, DecisionResult, UndoResult } from '../../../shared/ipc/contract';
 import type { Money } from '../../../shared/money';
 import type { AuditEntry, BatchRow, CacheDb, OutboxEntry } from '../cache/db';
 import { toRemoteRequest, type CachedRequest } from '../cache/records';
 import type { ViewMove } from '../queue/counts';
+import { setAsideOrders } from '../sync/quarantine';
 
 export interface DecisionDeps {
   db: CacheDb;
@@ -66,12 +70,19 @@ export const DECISION_PENDING_MESSAGE = 'A decision on this request is already w
 /**
  * What deciding `action` on these requests does, item by item, from the cache as it is: the one
  * planning path of `decide` (which then writes it) and of `plan` (which only shows it). Call it
- * inside a transaction over `requests` and `orders`, so what is planned is what is written.
+ * inside a transaction over `requests`, `orders`, `quarantine` and `refunds`, so what is planned is what is
+ * written. A request whose order was set aside at sync is planned from the request alone
+ * (shared/rules/without-order.ts), like its rules panel.
  */
 export async function planDecisions(db: CacheDb, requestIds: readonly string[], action: BulkAction, policy: Policy, now: number): Promise<DecisionPlanning> {
   const ids = [...new Set(requestIds)];
   const rows = await db.requests.bulkGet(ids);
-  const orders = await db.orders.bulkGet(rows.map((row) => row?.orderId ?? ''));
+  // Earlier refunds attributed to lines and shipping where known, so none is refunded twice.
+  const orders = await withRefundedParts(db, await db.orders.bulkGet(rows.map((row) => row?.orderId ?? '')));
+  const setAside = await setAsideOrders(
+    db,
+    rows.flatMap((row, index) => (row === undefined ? [] : [{ id: row.orderId, cached: orders[index] }])),
+  );
   const items: Array<PlannedDecision | undefined> = [];
   const candidates: Array<{ position: number; row: CachedRequest; item: BulkItem }> = [];
   ids.forEach((id, index) => {
@@ -79,10 +90,17 @@ export async function planDecisions(db: CacheDb, requestIds: readonly string[], 
     const order = orders[index];
     if (row === undefined) {
       items.push({ status: 'skipped', requestId: id, orderId: null, code: 'not_found', message: `There is no request ${id} in the cache; sync and try again.` });
-    } else if (order === undefined) {
+    } else if (order === undefined && !setAside.has(row.orderId)) {
       items.push({ status: 'skipped', requestId: id, orderId: row.orderId, code: 'order_missing', message: `The order of request ${id} has not been synced yet.` });
     } else if (row.local !== null) {
       items.push({ status: 'skipped', requestId: id, orderId: row.orderId, code: 'decision_pending', message: DECISION_PENDING_MESSAGE });
+    } else if (order === undefined || setAside.has(row.orderId)) {
+      const planned = planOrSkip(() => planWithoutOrder(toRemoteRequest(row), action, policy, now));
+      items.push(
+        planned.ok
+          ? { status: 'will_do', row, plan: planned.value, amount: null }
+          : { status: 'skipped', requestId: id, orderId: row.orderId, code: planned.error.code, message: planned.error.message },
+      );
     } else {
       candidates.push({ position: index, row, item: { order, request: toRemoteRequest(row) } });
       items.push(undefined);
@@ -111,12 +129,22 @@ export async function planDecisions(db: CacheDb, requestIds: readonly string[], 
   };
 }
 
+/** A malformed item is skipped with its reason, as `planBulk` does, never a failed batch. */
+function planOrSkip(planning: () => RuleResult<ActionPlan>): RuleResult<ActionPlan> {
+  try {
+    return planning();
+  } catch (error) {
+    if (error instanceof DeskError) return { ok: false, error: { code: 'invalid_input', message: error.message } };
+    throw error;
+  }
+}
+
 /** What `decide` would do with the same input, with nothing written: the plan the seller confirms. */
 export async function plan(deps: Pick<DecisionDeps, 'db' | 'clock' | 'policy'>, requestIds: readonly string[], action: BulkAction): Promise<DecisionPlan> {
   const { db } = deps;
   const now = deps.clock.now();
   const policy = deps.policy();
-  const planning = await db.transaction('r', [db.requests, db.orders], () => planDecisions(db, requestIds, action, policy, now));
+  const planning = await db.transaction('r', [db.requests, db.orders, db.quarantine, db.refunds], () => planDecisions(db, requestIds, action, policy, now));
   const items = planning.items.map((item): DecisionPlan['items'][number] =>
     item.status === 'will_do'
       ? { requestId: item.row.id, orderId: item.row.orderId, status: 'will_do', amount: item.amount, summary: item.plan.summary }
@@ -139,7 +167,7 @@ export async function decide(deps: DecisionDeps, requestIds: readonly string[], 
   const batchId = newId();
   const undoUntil = toInstant(now + policy.undoWindowSeconds * 1000);
 
-  const result = await db.transaction('rw', [db.requests, db.orders, db.outbox, db.audit, db.batches], async () => {
+  const result = await db.transaction('rw', [db.requests, db.orders, db.quarantine, db.refunds, db.outbox, db.audit, db.batches], async () => {
     const planning = await planDecisions(db, requestIds, action, policy, now);
     const decidedAt = toInstant(now);
     const items: DecisionItem[] = [];
@@ -170,6 +198,8 @@ export async function decide(deps: DecisionDeps, requestIds: readonly string[], 
         answer: null,
         createdAt: decidedAt,
         settledAt: null,
+        // What of the refund goes to each line and to shipping: kept with the refund once it is made.
+        refundParts: planned.plan.quote !== null && planned.plan.quote.total.amountMinor > 0 ? partsOfQuote(planned.plan.quote) : null,
       });
       const next: CachedRequest = {
         ...row,

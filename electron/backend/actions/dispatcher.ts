@@ -4,7 +4,7 @@ import { OrderSchema } from '../../../shared/domain/order';
 import type { Random } from '../../../shared/domain/random';
 import { CancelRequestSchema } from '../../../shared/domain/request';
 import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
-import { toErrorShape } from '../../../shared/errors';
+import { errorDetail, toErrorShape } from '../../../shared/errors';
 import { describeIssues } from '../../../shared/ipc/dispatch';
 import { MoneySchema } from '../../../shared/money';
 import type { AuditEntry, CacheDb, OutboxEntry, RefundRow } from '../cache/db';
@@ -16,7 +16,9 @@ import { describeRemoteChange } from './conflicts';
 
 const ActionAnswerSchema = z.object({
   request: CancelRequestSchema,
-  order: OrderSchema,
+  // Checked on its own (applyAnswer): an order the marketplace keeps sending malformed (set aside
+  // at sync) must not turn an action it applied into retries that replay the same answer forever.
+  order: z.unknown(),
   refund: MoneySchema.nullable(),
 });
 
@@ -76,7 +78,7 @@ export class Dispatcher {
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.running = this.run()
-      .catch((error: unknown) => this.deps.log.error(`dispatcher: ${toErrorShape(error).message}`))
+      .catch((error: unknown) => this.deps.log.error(`dispatcher: ${errorDetail(error)}`))
       .finally(() => {
         this.running = null;
         if (this.again) {
@@ -239,14 +241,18 @@ export class Dispatcher {
   private async applyAnswer(entry: OutboxEntry, answer: z.infer<typeof ActionAnswerSchema>): Promise<void> {
     const { db, clock } = this.deps;
     const at = toInstant(clock.now());
+    const order = OrderSchema.safeParse(answer.order);
+    if (!order.success) {
+      this.deps.log.warn(`the marketplace applied ${entry.endpoint} on ${entry.requestId}; its copy of order ${entry.orderId} is malformed and was not stored: ${describeIssues(order.error).slice(0, 200)}`);
+    }
     const moves = await db.transaction('rw', [db.requests, db.orders, db.refunds, db.audit, db.searchTerms], async () => {
       const current = await db.requests.get(entry.requestId);
-      const knownOrder = await db.orders.get(answer.order.id);
-      if (knownOrder === undefined || answer.order.version >= knownOrder.version) await db.orders.put(answer.order);
+      const knownOrder = await db.orders.get(answer.request.orderId);
+      if (order.success && (knownOrder === undefined || order.data.version >= knownOrder.version)) await db.orders.put(order.data);
       const mine = current?.local?.outboxId === entry.id;
       const base = current === undefined ? undefined : { ...current, local: mine ? null : current.local };
       const fresher = current === undefined || answer.request.version >= current.version;
-      const row = fresher ? toCachedRequest(answer.request, answer.order, base) : base;
+      const row = fresher ? toCachedRequest(answer.request, order.success ? order.data : knownOrder, base) : base;
       if (row !== undefined) await putRequests(db, [row], [current]);
       if (answer.refund !== null) {
         const refund: RefundRow = {
@@ -258,6 +264,7 @@ export class Dispatcher {
           status: answer.request.state === 'refunded' ? 'completed' : 'pending',
           failure: null,
           updatedAt: at,
+          parts: entry.refundParts ?? null,
         };
         await db.refunds.put(refund);
       }
@@ -276,7 +283,7 @@ export class Dispatcher {
       const parsed = CancelRequestSchema.safeParse(answer.body);
       if (parsed.success) fresh = parsed.data;
     } catch (error) {
-      this.deps.log.warn(`could not refresh request ${entry.requestId} after a conflict: ${toErrorShape(error).message}`);
+      this.deps.log.warn(`could not refresh request ${entry.requestId} after a conflict: ${errorDetail(error)}`);
     }
     const at = toInstant(clock.now());
     const moves = await db.transaction('rw', [db.requests, db.orders, db.conflicts, db.audit, db.searchTerms], async () => {

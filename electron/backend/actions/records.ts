@@ -1,3 +1,4 @@
+import { withRefundedPartsOf } from './refund-parts';
 import Dexie from 'dexie';
 import { toInstant, type Clock } from '../../../shared/domain/time';
 import { toCsv } from '../../../shared/csv';
@@ -9,8 +10,11 @@ import { allowedActions } from '../../../shared/rules/actions';
 import type { Policy } from '../../../shared/rules/policy';
 import { recommend, type HistoryEntry } from '../../../shared/rules/recommend';
 import { isTerminal, stateExplanation } from '../../../shared/rules/states';
-import type { AuditEntry, CacheDb, OutboxEntry } from '../cache/db';
+import { allowedActionsWithoutOrder, recommendWithoutOrder } from '../../../shared/rules/without-order';
+import type { AuditEntry, CacheDb, OutboxEntry, QuarantinedRow } from '../cache/db';
 import { toRemoteRequest, type CachedRequest } from '../cache/records';
+import { setAsideOrders } from '../sync/quarantine';
+import { fileNamePart } from '../file-names';
 
 /** What the rules panel is evaluated with: the store policy and the backend's clock. */
 export interface RulesDeps {
@@ -30,6 +34,7 @@ export async function requestDetail(db: CacheDb, requestId: string, rules: Rules
     row.local === null ? undefined : db.outbox.get(row.local.outboxId),
   ]);
   const request = toRemoteRequest(row);
+  const setAside = (await setAsideOrders(db, [{ id: row.orderId, cached: order }])).get(row.orderId);
   return {
     request,
     order: order ?? null,
@@ -38,7 +43,8 @@ export async function requestDetail(db: CacheDb, requestId: string, rules: Rules
     notes: notes.map((note) => ({ at: note.at, text: note.text })),
     audit: audit.map(toAuditView),
     assignee: row.assignee,
-    rules: await rulesPanel(db, row, order, outbox, rules),
+    orderSetAside: setAside === undefined ? null : { reason: setAside.reason, excerpt: setAside.excerpt, receivedAt: setAside.receivedAt },
+    rules: await rulesPanel(db, row, order, setAside, outbox, rules),
   };
 }
 
@@ -46,16 +52,18 @@ export async function requestDetail(db: CacheDb, requestId: string, rules: Rules
  * The rules panel: every action allowed or blocked with its sentence, and the recommendation
  * (with the buyer's other requests as history). Unavailable, with the reason, while the rules
  * cannot speak for the request: its order is not synced, a decision of ours is pending, or
- * nothing can happen to it any more.
+ * nothing can happen to it any more. When the order was set aside at sync (malformed), what the
+ * request alone allows, with accepting and offers blocked (shared/rules/without-order.ts).
  */
 async function rulesPanel(
   db: CacheDb,
   row: CachedRequest,
   order: Order | undefined,
+  setAside: QuarantinedRow | undefined,
   outbox: OutboxEntry | undefined,
   deps: RulesDeps,
 ): Promise<RequestDetail['rules']> {
-  if (order === undefined) {
+  if (order === undefined && setAside === undefined) {
     return { available: false, code: 'order_missing', message: `The order ${row.orderId} has not been synced yet; the rules need it. Sync and look again.` };
   }
   if (row.local !== null) {
@@ -75,12 +83,22 @@ async function rulesPanel(
   const now = deps.clock.now();
   const policy = deps.policy();
   try {
+    if (setAside !== undefined || order === undefined) {
+      return {
+        available: true,
+        evaluatedAt: toInstant(now),
+        actions: allowedActionsWithoutOrder(request, policy, now),
+        recommendation: recommendWithoutOrder(request, policy, now, { reason: setAside?.reason ?? '', cachedVersion: order?.version ?? null }),
+      };
+    }
     const history = await buyerHistory(db, order, request.id);
+    // The rules see earlier refunds attributed to lines and shipping where that is known.
+    const ruled = (await withRefundedPartsOf(db, order)) ?? order;
     return {
       available: true,
       evaluatedAt: toInstant(now),
-      actions: allowedActions(order, request, policy, now),
-      recommendation: recommend(order, request, history, policy, now),
+      actions: allowedActions(ruled, request, policy, now),
+      recommendation: recommend(ruled, request, history, policy, now),
     };
   } catch (error) {
     // The cache holds validated records, so this is a rules input problem worth showing as such.
@@ -142,7 +160,9 @@ export async function auditCsv(db: CacheDb, clock: Clock, requestId: string | nu
     JSON.stringify(entry.params),
   ]);
   const stamp = toInstant(clock.now()).slice(0, 19).replaceAll(':', '-');
-  return { fileName: `cancel-desk-audit${requestId === null ? '' : `-${requestId}`}-${stamp}.csv`, csv: toCsv(AUDIT_HEADER, rows), rows: rows.length };
+  // The request id comes from the marketplace: made safe like the queue export's search (no `../`, no controls).
+  const which = requestId === null ? '' : `-${fileNamePart(requestId) || 'request'}`;
+  return { fileName: `cancel-desk-audit${which}-${stamp}.csv`, csv: toCsv(AUDIT_HEADER, rows), rows: rows.length };
 }
 
 export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {

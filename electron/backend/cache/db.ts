@@ -6,6 +6,9 @@ import { CACHE_SCHEMA, type SchemaVersion } from './schema';
 
 export type { CachedRequest } from './records';
 
+/** What of a refund went to each line and to shipping. */
+export type RefundParts = NonNullable<Order['refundedParts']>;
+
 /** Per-resource sync progress: where the next page starts. */
 export interface SyncMark {
   resource: string;
@@ -16,11 +19,16 @@ export interface SyncMark {
   lastSyncAt: string | null;
 }
 
-/** A record the marketplace sent that failed validation, kept with the reason. */
+/**
+ * A record the marketplace sent that failed validation, kept with the reason: one row per record
+ * (its latest copy; '' ids are told apart by their excerpt), gone once a valid copy arrives.
+ */
 export interface QuarantinedRow {
   seq?: number;
   resource: 'orders' | 'requests';
   recordId: string;
+  /** The malformed copy's version, when it had a readable one (absent in rows written before schema v7). */
+  version?: number | null;
   reason: string;
   receivedAt: string;
   /** The start of the raw record, for a person to look at. */
@@ -55,6 +63,8 @@ export interface OutboxEntry {
   answer: unknown;
   createdAt: string;
   settledAt: string | null;
+  /** For a refund: what of it goes to each line and to shipping (from the quote decided). */
+  refundParts?: RefundParts | null;
 }
 
 export interface AuditEntry {
@@ -108,8 +118,10 @@ export interface EvidenceRow {
   submittedAt: string;
   /** Where the file is under the data folder once fetched; null until then. */
   path: string | null;
-  /** 1 once the file is on disk (an indexable mirror of `path !== null`). */
-  fetched: 0 | 1;
+  /** 1 once the file is on disk (an indexable mirror of `path !== null`), 2 when Cancel Desk refused it (never fetched again). */
+  fetched: 0 | 1 | 2;
+  /** Why the file was refused (a video, not an image, too large), as a clause; null or absent (rows from before) otherwise. */
+  refused?: string | null;
 }
 
 export interface RefundRow {
@@ -123,6 +135,8 @@ export interface RefundRow {
   /** Why it failed, as the marketplace said. */
   failure: string | null;
   updatedAt: string;
+  /** What of it went to each line and to shipping, where this app decided it (absent: unknown). */
+  parts?: RefundParts | null;
 }
 
 export type CacheDb = Dexie & {

@@ -1,4 +1,35 @@
-import { access, constants, copyFile, open, rename, unlink } from 'node:fs/promises';
+import { access, chmod, constants, copyFile, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+
+/**
+ * The data folder holds buyers' names, messages and photos and the seller's decisions: like the
+ * secrets, settings and logs, its files are this user's alone (0600) and its folders too (0700).
+ */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/**
+ * Creates `dir` and any missing parent for this user only. A folder that is already there is
+ * narrowed to 0700 as well: a data folder from an older version may have been created 0755.
+ * (Windows has no POSIX modes; the user's profile folder protects the data there.)
+ */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (process.platform !== 'win32') await chmod(dir, PRIVATE_DIR_MODE);
+}
+
+/** Opens a file of ours for writing, readable by this user only, also when it is reused ('w' keeps an old file's mode). */
+export async function openPrivate(file: string, flags: 'w' | 'wx'): Promise<FileHandle> {
+  const handle = await open(file, flags, PRIVATE_FILE_MODE);
+  if (flags === 'w' && process.platform !== 'win32') {
+    try {
+      await handle.chmod(PRIVATE_FILE_MODE);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+  return handle;
+}
 
 /** Makes a rename or a new file in `dir` survive a power cut (POSIX needs the directory fsynced). */
 export async function syncDirectory(dir: string): Promise<void> {

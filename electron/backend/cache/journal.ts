@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../../../shared/domain/time';
 import { DeskError } from '../../../shared/errors';
 import { describeIssues } from '../../../shared/ipc/dispatch';
-import { syncDirectory } from './files';
+import { openPrivate, syncDirectory } from './files';
 import { encodeFrame, FRAME_HEADER_BYTES, type FrameStop, scanFrames } from './frame';
 import { CacheKeySchema } from './keys';
 
@@ -381,7 +381,7 @@ export class JournalWriter {
     const segment = this.nextSegment;
     this.nextSegment += 1;
     const file = join(this.options.dir, segmentFileName(segment));
-    const handle = await open(file, 'wx');
+    const handle = await openPrivate(file, 'wx');
     try {
       const header = encodeSegmentHeader({
         kind: 'journal',

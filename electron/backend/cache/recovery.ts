@@ -1,7 +1,7 @@
-import { mkdir, readdir, stat, truncate } from 'node:fs/promises';
+import { readdir, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeskError } from '../../../shared/errors';
-import { keepCopy, removeIfPresent, setAside, syncDirectory } from './files';
+import { ensurePrivateDir, keepCopy, removeIfPresent, setAside, syncDirectory } from './files';
 import { type JournalRecord, readSegment, readSegmentHeader, type SegmentHeader, segmentNumberOf, type SegmentInfo } from './journal';
 import { isSnapshotTempFile, parseSnapshotFileName, readSnapshot, SnapshotDamage, type VerifiedSnapshot } from './snapshot-file';
 
@@ -121,7 +121,7 @@ function checkVersion(dir: string, version: number, options: RecoverOptions): vo
 
 export async function recover(options: RecoverOptions): Promise<Recovery> {
   const { dir } = options;
-  await mkdir(dir, { recursive: true });
+  await ensurePrivateDir(dir);
   const names = await readdir(dir);
 
   // A temp file is a snapshot that never finished: it was never used and never will be.

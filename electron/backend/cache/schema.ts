@@ -111,7 +111,34 @@ export const CACHE_SCHEMA: readonly SchemaVersion[] = [
       orders: 'id, storeId, updatedAt, buyer.id',
     },
   },
+  {
+    // Records set aside at sync: one row per record, found by resource and id (the sync replaces a
+    // record's row with its newer copy, and removes it when a valid copy arrives). Rows written
+    // before were added again on every pass that saw the record: keep the latest of each.
+    version: 7,
+    stores: {
+      quarantine: '++seq, resource, recordId, [resource+recordId]',
+    },
+    async upgrade(tx) {
+      const quarantine = tx.table<{ seq: number; resource: string; recordId: string; excerpt: string }, number>('quarantine');
+      const rows = await quarantine.toArray();
+      const latest = new Map<string, number>();
+      const superseded: number[] = [];
+      for (const row of rows.sort((a, b) => a.seq - b.seq)) {
+        const key = quarantineKey(row);
+        const before = latest.get(key);
+        if (before !== undefined) superseded.push(before);
+        latest.set(key, row.seq);
+      }
+      await quarantine.bulkDelete(superseded);
+    },
+  },
 ];
+
+/** What tells two set-aside rows apart: the record's id, or for a record without one, its excerpt. */
+export function quarantineKey(row: { resource: string; recordId: string; excerpt: string }): string {
+  return row.recordId === '' ? `${row.resource}\n\n${row.excerpt}` : `${row.resource}\n${row.recordId}`;
+}
 
 export const CACHE_SCHEMA_VERSION = CACHE_SCHEMA.at(-1)?.version ?? 1;
 

@@ -1,10 +1,10 @@
 import { crc32 } from 'node:zlib';
-import { type FileHandle, open, readFile, rename } from 'node:fs/promises';
+import { type FileHandle, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeskError } from '../../../shared/errors';
 import { describeIssues } from '../../../shared/ipc/dispatch';
-import { removeIfPresent, syncDirectory } from './files';
+import { openPrivate, removeIfPresent, syncDirectory } from './files';
 import { CacheKeySchema, type CacheKey } from './keys';
 
 /**
@@ -118,7 +118,7 @@ export interface WriteSnapshotOptions {
 export async function writeSnapshot(options: WriteSnapshotOptions): Promise<WrittenSnapshot> {
   const target = join(options.dir, snapshotFileName(options.seq, options.schemaVersion));
   const temp = `${target}.tmp`;
-  const handle = await open(temp, 'w');
+  const handle = await openPrivate(temp, 'w');
   const rows: Record<string, number> = {};
   const lines: Record<string, { rows: number; lines: number }> = {};
   let bytes = 0;

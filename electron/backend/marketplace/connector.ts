@@ -5,6 +5,8 @@ import type { CancelRequest } from '../../../shared/domain/request';
 export interface QuarantinedRecord {
   resource: 'orders' | 'requests';
   id: string | null;
+  /** The record's version when it has a readable one: a later valid copy at this version or above replaces it. */
+  version: number | null;
   reason: string;
   /** The start of the raw record, for a person to look at. */
   excerpt: string;

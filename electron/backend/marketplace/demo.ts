@@ -41,7 +41,7 @@ export function createDemoConnector(http: MarketplaceHttpClient): MarketplaceCon
       if (parsed.success) {
         items.push(parsed.data);
       } else {
-        quarantined.push({ resource, id: recordId(raw), reason: describeIssues(parsed.error).slice(0, 1000), excerpt: excerptOf(raw) });
+        quarantined.push({ resource, id: recordId(raw), version: recordVersion(raw), reason: describeIssues(parsed.error).slice(0, 1000), excerpt: excerptOf(raw) });
       }
     }
     return { items, quarantined, nextCursor: envelope.data.nextCursor };
@@ -56,6 +56,11 @@ export function createDemoConnector(http: MarketplaceHttpClient): MarketplaceCon
 
 function recordId(raw: unknown): string | null {
   if (typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string') return raw.id.slice(0, 64);
+  return null;
+}
+
+function recordVersion(raw: unknown): number | null {
+  if (typeof raw === 'object' && raw !== null && 'version' in raw && Number.isSafeInteger(raw.version) && (raw.version as number) >= 1) return raw.version as number;
   return null;
 }
 

@@ -5,7 +5,8 @@ import { DeskError } from '../../../shared/errors';
 /**
  * HTTP to a marketplace that may be slow, flaky, rate-limited or gone: timeouts, retries with
  * exponential backoff and full jitter, Retry-After honoured, a token bucket and a bound on
- * requests in flight. Answers parsed JSON, or throws a DeskError that says what happened.
+ * requests in flight. Answers parsed JSON, or throws a DeskError that says what happened. Every
+ * answer is read with a running cap (MAX_JSON_BYTES; a file, its caller's), whatever it declares.
  */
 export interface HttpClientOptions {
   baseUrl: string;
@@ -21,6 +22,8 @@ export interface HttpClientOptions {
   requestsPerSecond?: number;
   burst?: number;
   maxInFlight?: number;
+  /** Largest JSON answer read (counted while it streams in, whatever Content-Length says); default MAX_JSON_BYTES. */
+  maxJsonBytes?: number;
   /** Randomness for the retry jitter: the real one at the edges, a seeded one in tests. */
   random: Random;
 }
@@ -47,6 +50,9 @@ export interface CallOptions {
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+/** A page of 200 orders is a few hundred KiB; an answer this large is a broken or hostile marketplace. */
+export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
 /** Waits on the injected clock. */
 export function wait(clock: Clock, ms: number): Promise<void> {
@@ -186,6 +192,7 @@ export class MarketplaceHttpClient {
   }
 
   private async attempt(path: string, callOptions: CallOptions): Promise<Attempt> {
+    const what = `${callOptions.method ?? 'GET'} ${path.split('?')[0] ?? path}`;
     let response: Response;
     let text = '';
     let bytes: Buffer | null = null;
@@ -202,17 +209,9 @@ export class MarketplaceHttpClient {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
       if (callOptions.binaryMaxBytes !== undefined && response.ok) {
-        const declared = Number(response.headers.get('content-length') ?? '0');
-        if (declared > callOptions.binaryMaxBytes) {
-          await response.body?.cancel();
-          throw new DeskError('invalid_payload', `The marketplace sent a file of ${declared} bytes; the limit is ${callOptions.binaryMaxBytes}.`);
-        }
-        bytes = Buffer.from(await response.arrayBuffer());
-        if (bytes.length > callOptions.binaryMaxBytes) {
-          throw new DeskError('invalid_payload', `The marketplace sent a file of ${bytes.length} bytes; the limit is ${callOptions.binaryMaxBytes}.`);
-        }
+        bytes = await readCapped(response, callOptions.binaryMaxBytes, what);
       } else {
-        text = await response.text();
+        text = UTF8.decode(await readCapped(response, this.options.maxJsonBytes ?? MAX_JSON_BYTES, what));
       }
     } catch (error) {
       if (error instanceof DeskError) throw error;
@@ -230,6 +229,48 @@ export class MarketplaceHttpClient {
     }
     return { kind: 'answer', answer: { status: response.status, body, bytes, headers: response.headers } };
   }
+}
+
+const UTF8 = new TextDecoder('utf-8');
+
+/** "16 MiB", "512 KiB", "900 bytes": a limit as a person reads it. */
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+function tooLarge(what: string, maxBytes: number): DeskError {
+  return new DeskError('payload_too_large', `The marketplace's answer to ${what} is larger than ${sizeText(maxBytes)}; Cancel Desk stopped reading it.`);
+}
+
+/**
+ * The body, at most `maxBytes` of it: a declared Content-Length over the limit is refused before
+ * reading, and the bytes are counted as they stream in, so a chunked answer or one whose
+ * Content-Length lies is cut off at the limit instead of being held whole in memory.
+ */
+async function readCapped(response: Response, maxBytes: number, what: string): Promise<Buffer> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge(what, maxBytes);
+  }
+  if (response.body === null) return Buffer.alloc(0);
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      // Stops the transfer: the connection is dropped, nothing more is read.
+      await reader.cancel();
+      throw tooLarge(what, maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 function networkDetail(error: unknown): string {

@@ -5,6 +5,7 @@ import { QueueListInputSchema, type ChannelParsedInput, type QueueRow } from '..
 import { toDecimalString } from '../../../shared/money';
 import { buyerReasonInfo } from '../../../shared/rules/reasons';
 import type { CacheDb } from '../cache/db';
+import { fileNamePart } from '../file-names';
 import type { ViewCounter } from './counts';
 import type { QueueIndex, SortField } from './memory-index';
 import { listQueue, toQueueRow } from './queries';
@@ -76,7 +77,7 @@ export async function queueCsv(
   }
   const now = clock.now();
   const stamp = toInstant(now).slice(0, 19).replaceAll(':', '-');
-  const slug = search === '' ? '' : `-search-${search.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40)}`;
+  const slug = search === '' ? '' : `-search-${fileNamePart(search)}`;
   return {
     fileName: `cancel-desk-queue-${view}${slug}-${stamp}.csv`,
     csv: toCsv(QUEUE_CSV_HEADER, rows.map((row) => queueCsvCells(row, now))),

@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { z } from 'zod';
 import { DeskError } from '../../../shared/errors';
 import type { ChannelParsedInput, QueuePage, QueueRow, QueueSort } from '../../../shared/ipc/contract';
+import { closedAtOf } from '../../../shared/rules/standing';
 import type { CacheDb } from '../cache/db';
 import type { CachedRequest } from '../cache/records';
 import type { ViewCounter } from './counts';
@@ -53,6 +54,8 @@ export function toQueueRow(request: CachedRequest): QueueRow {
     requestedAt: request.requestedAt,
     respondBy: request.respondBy,
     proofDueAt: request.proofRequest?.dueAt ?? null,
+    localState: request.local?.state ?? null,
+    closedAt: closedAtOf(request),
   };
 }
 

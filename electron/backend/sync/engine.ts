@@ -2,16 +2,17 @@ import type { Order } from '../../../shared/domain/order';
 import type { Random } from '../../../shared/domain/random';
 import type { CancelRequest } from '../../../shared/domain/request';
 import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
-import { toErrorShape } from '../../../shared/errors';
+import { errorDetail, toErrorShape } from '../../../shared/errors';
 import type { SyncProgress, SyncStatus } from '../../../shared/ipc/contract';
 import { checkPendingDecision } from '../actions/conflicts';
-import type { CacheDb, ConflictRow, OutboxEntry, QuarantinedRow, RefundRow, SyncMark } from '../cache/db';
+import type { CacheDb, ConflictRow, OutboxEntry, RefundRow, SyncMark } from '../cache/db';
 import { putRequests, searchTerms, toCachedRequest, type CachedRequest } from '../cache/records';
 import type { Logger } from '../log';
-import type { ListPage, ListParams, MarketplaceConnector, QuarantinedRecord } from '../marketplace/connector';
+import type { ListPage, ListParams, MarketplaceConnector } from '../marketplace/connector';
 import { backoffDelay } from '../marketplace/http-client';
 import type { ViewMove } from '../queue/counts';
 import { phaseOf } from '../../../shared/domain/order';
+import { SetAsideBook } from './quarantine';
 
 export type Resource = 'orders' | 'requests';
 
@@ -75,8 +76,10 @@ export class SyncEngine {
   private stopped = false;
   private intervalMs: number;
   private readonly pageSize: number;
+  private readonly setAside: SetAsideBook;
 
   constructor(private readonly deps: SyncEngineDeps) {
+    this.setAside = new SetAsideBook(deps.db);
     this.intervalMs = deps.intervalMs ?? 5 * 60_000;
     this.pageSize = deps.pageSize ?? 200;
     this.status = {
@@ -154,6 +157,7 @@ export class SyncEngine {
     const { db } = this.deps;
     this.setStatus({ state: 'syncing', nextAttemptAt: null, progress: null });
     try {
+      await this.setAside.load();
       if (this.fullRequested) {
         this.fullRequested = false;
         await db.syncMarks.toCollection().modify({ since: null, cursor: null });
@@ -171,7 +175,7 @@ export class SyncEngine {
       this.failures += 1;
       const shape = toErrorShape(error);
       const delay = 1_000 + backoffDelay(this.failures, this.deps.retryBaseMs ?? 2_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random);
-      this.deps.log.warn(`sync failed (${shape.code}): ${shape.message}; retrying in ${Math.round(delay / 1000)} s`);
+      this.deps.log.warn(`sync failed (${shape.code}): ${errorDetail(error)}; retrying in ${Math.round(delay / 1000)} s`);
       this.setStatus({
         state: shape.code === 'marketplace_unreachable' ? 'unreachable' : 'error',
         message: shape.message,
@@ -212,12 +216,15 @@ export class SyncEngine {
         since: page.nextCursor === null && highest !== undefined ? highest.updatedAt : mark.since,
       };
       // The page and the mark commit together: a crash resumes at the first page not applied.
-      const moves = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence, db.refunds, db.searchTerms], async () => {
+      const receivedAt = toInstant(clock.now());
+      const { applied: moves, setAside } = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence, db.refunds, db.searchTerms], async () => {
         const applied = await apply(page.items);
-        if (page.quarantined.length > 0) await db.quarantine.bulkAdd(page.quarantined.map((record) => this.quarantineRow(record)));
+        // After the valid records are written: a malformed copy older than what is cached is not listed.
+        const change = await this.setAside.settle(resource, page.items, page.quarantined, receivedAt);
         await db.syncMarks.put(nextMark);
-        return applied;
+        return { applied, setAside: change };
       });
+      setAside.commit();
       mark = nextMark;
       for (const record of page.quarantined) {
         this.deps.log.warn(`quarantined ${record.resource} ${record.id ?? '(no id)'}: ${record.reason.slice(0, 200)}`);
@@ -234,22 +241,13 @@ export class SyncEngine {
         const done = instantMs(highest?.updatedAt ?? top.updatedAt) - feedStart;
         progress.etaSeconds = span > 0 && done > 0 && elapsed > 0 ? Math.max(0, Math.round((elapsed * (span - done)) / done)) : null;
       }
+      // Counted, not added up: a record seen again, or arriving valid at last, moves the count right.
       this.setStatus({
         progress: { ...progress },
-        quarantined: this.status.quarantined + page.quarantined.length,
+        ...(setAside.changed ? { quarantined: await db.quarantine.count() } : {}),
       });
       if (page.nextCursor === null) return;
     }
-  }
-
-  private quarantineRow(record: QuarantinedRecord): QuarantinedRow {
-    return {
-      resource: record.resource,
-      recordId: record.id ?? '',
-      reason: record.reason,
-      excerpt: record.excerpt,
-      receivedAt: toInstant(this.deps.clock.now()),
-    };
   }
 
   /** Newer orders win; their requests take the buyer, phase and SKUs they show. */

@@ -25,6 +25,13 @@ export async function exportAuditCsv(): Promise<Exported> {
   return { fileName: file.fileName, rows: file.rows };
 }
 
+/** Every record set aside at sync (resource, id, reason, excerpt, when), as the backend writes it. */
+export async function exportSetAsideCsv(): Promise<Exported> {
+  const file = unwrap(await getDesk().exportSetAsideCsv({}));
+  downloadText(file.fileName, file.csv);
+  return { fileName: file.fileName, rows: file.rows };
+}
+
 const FILE_NAMES: Readonly<Record<InsightChartId, string>> = {
   requestsPerDay: 'requests-per-day',
   outcomes: 'outcomes',

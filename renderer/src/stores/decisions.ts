@@ -9,7 +9,8 @@ import type { BulkAction } from '../../../shared/rules/bulk';
 import type { Policy } from '../../../shared/rules/policy';
 import { REFUSAL_REASON_CATALOGUE, SELLER_REFUSAL_REASONS } from '../../../shared/rules/reasons';
 import { getDesk, unwrap } from '../api/desk';
-import { getClock } from '../clock';
+import { countText } from '../format';
+import { getClock, getTimeZone } from '../clock';
 import { useQueueStore } from './queue';
 import { useSelectionStore } from './selection';
 import { useUiStore } from './ui';
@@ -41,10 +42,6 @@ export interface UndoableDecision {
 
 /** Bulk decisions are committed in chunks so the progress bar moves (each chunk is durable). */
 const CHUNK = 250;
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${new Intl.NumberFormat(navigator.language).format(count)} ${count === 1 ? one : many}`;
-}
 
 /**
  * The decision flow: which requests an action targets (the selection, or the focused one), the
@@ -146,11 +143,19 @@ export const useDecisionsStore = defineStore('decisions', () => {
         return;
       case 'request_proof': {
         const current = await policy();
-        const defaultDueAt = defaultProofDueAt(current, getClock().now());
+        const defaultDueAt = defaultProofDueAt(current, getClock().now(), getTimeZone());
         dialog.value = {
           kind: 'request_proof',
           targets: ids,
-          option: { action: 'request_proof', allowed: true, code: null, message: 'Ask each buyer for proof.', defaultMessage: current.proofRequestTemplate, defaultDueAt },
+          option: {
+            action: 'request_proof',
+            allowed: true,
+            code: null,
+            message: 'Ask each buyer for proof.',
+            defaultMessage: current.proofRequestTemplate,
+            defaultDueAt,
+            dueDays: current.proofDueDays,
+          },
           templates: [current.proofRequestTemplate],
         };
         return;
@@ -224,11 +229,11 @@ export const useDecisionsStore = defineStore('decisions', () => {
       progress.value = null;
       // Each chunk is durable on its own: those that went through stay undoable when a later one fails.
       if (batchIds.length > 0) {
-        const summary = ids.length === 1 ? `${ACTION_TITLES[action.type]}: done` : `${ACTION_TITLES[action.type]}: ${plural(done, 'request')}`;
+        const summary = ids.length === 1 ? `${ACTION_TITLES[action.type]}: done` : `${ACTION_TITLES[action.type]}: ${countText(done, 'request')}`;
         lastDecision.value = { batchIds, undoUntil: undoUntil ?? 0, summary };
       }
     }
-    if (skipped.length > 0) ui.notify(ids.length === 1 ? (skipped[0] ?? '') : `${plural(skipped.length, 'request')} skipped: ${skipped[0] ?? ''}`, 'error');
+    if (skipped.length > 0) ui.notify(ids.length === 1 ? (skipped[0] ?? '') : `${countText(skipped.length, 'request')} skipped: ${skipped[0] ?? ''}`, 'error');
   }
 
   async function addNote(text: string): Promise<void> {
@@ -237,7 +242,7 @@ export const useDecisionsStore = defineStore('decisions', () => {
     const ui = useUiStore();
     for (const requestId of current.targets) unwrap(await getDesk().addNote({ requestId, text }));
     dialog.value = null;
-    ui.notify(current.targets.length === 1 ? 'Note added.' : `Note added to ${plural(current.targets.length, 'request')}.`);
+    ui.notify(current.targets.length === 1 ? 'Note added.' : `Note added to ${countText(current.targets.length, 'request')}.`);
   }
 
   function openNote(): void {
@@ -269,7 +274,7 @@ export const useDecisionsStore = defineStore('decisions', () => {
         problem ||= error instanceof Error ? error.message : String(error);
       }
     }
-    if (undone > 0 || failed.length === 0) ui.notify(`Undone: ${plural(undone, 'request')} restored.`);
+    if (undone > 0 || failed.length === 0) ui.notify(`Undone: ${countText(undone, 'request')} restored.`);
     if (failed.length > 0) {
       lastDecision.value ??= { ...last, batchIds: failed };
       ui.notify(`Not undone: ${problem}`, 'error');

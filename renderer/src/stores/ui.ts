@@ -17,6 +17,8 @@ export const useUiStore = defineStore('ui', () => {
   const helpOpen = ref(false);
   const settingsOpen = ref(false);
   const outboxOpen = ref(false);
+  /** The list of records set aside at sync (from the status bar). */
+  const setAsideOpen = ref(false);
   /** Enter/o: the detail of the focused request takes the keyboard (and the width). */
   const detailOpen = ref(false);
   /** Insights take the place of the queue and the detail (g i; Esc or any view goes back). */
@@ -41,7 +43,7 @@ export const useUiStore = defineStore('ui', () => {
 
   /** Whether something modal owns the keyboard. */
   function overlayOpen(): boolean {
-    return paletteOpen.value || helpOpen.value || settingsOpen.value || outboxOpen.value;
+    return paletteOpen.value || helpOpen.value || settingsOpen.value || outboxOpen.value || setAsideOpen.value;
   }
 
   function closeOverlays(): boolean {
@@ -50,6 +52,7 @@ export const useUiStore = defineStore('ui', () => {
     helpOpen.value = false;
     settingsOpen.value = false;
     outboxOpen.value = false;
+    setAsideOpen.value = false;
     return any;
   }
 
@@ -58,6 +61,7 @@ export const useUiStore = defineStore('ui', () => {
     helpOpen,
     settingsOpen,
     outboxOpen,
+    setAsideOpen,
     detailOpen,
     insightsOpen,
     searchFocusRequests,

@@ -5,6 +5,8 @@ import type { QueueRow, ViewCounts } from '../../../shared/ipc/contract';
 import { formatMoney } from '../../../shared/money';
 import { setDesk } from '../../../renderer/src/api/desk';
 import App from '../../../renderer/src/App.vue';
+import { useQueueStore } from '../../../renderer/src/stores/queue';
+import { expectIsolated, HOSTILE_NAMES } from './bidi';
 import { createFakeDesk, type FakeDeskAnswers } from './fake-desk';
 import { useManualClock, type ManualClock } from './manual-clock';
 
@@ -120,6 +122,40 @@ describe('the queue screen', () => {
     expect(wrapper.find('.status-bar').attributes('data-sync-state')).toBe('unreachable');
     expect(wrapper.find('.status-bar').text()).toContain('Offline: marketplace unreachable');
     expect(wrapper.text()).toContain('Nothing here');
+  });
+
+  it('says "1 conflict" and "1 request" in the singular', async () => {
+    const desk = createFakeDesk({
+      page: { rows: [row({})], nextCursor: null, total: 1, truncated: false },
+      counts: { ...counts, needs_reply: 1, conflicts: 1 },
+      status: idle,
+    });
+    setDesk(desk.api);
+    const wrapper = mount(App);
+    await flushPromises();
+    expect(wrapper.find('.status-conflicts').text()).toBe('1 conflict');
+    expect(wrapper.find('[data-testid="queue-scroll"]').attributes('aria-label')).toBe('Needs reply, 1 request');
+  });
+
+  it.each(HOSTILE_NAMES)('isolates why a sync failed (%s): the marketplace\'s words cannot reorder the status bar', async (_label, hostile) => {
+    setDesk(createFakeDesk({ counts, status: { ...idle, state: 'error', message: hostile } }).api);
+    const wrapper = mount(App);
+    await flushPromises();
+    const sync = wrapper.find('.sync-text');
+    expectIsolated(sync, hostile);
+    expect(sync.text()).toBe(`Sync failed: ${hostile}`);
+  });
+
+  it('isolates a searched text echoed in "No request matches"', async () => {
+    const desk = pagedDesk([]);
+    setDesk(desk.api);
+    const wrapper = mount(App, { attachTo: document.body });
+    await flushPromises();
+    await useQueueStore().setSearch('Mallory \u202Eeciffo');
+    await flushPromises();
+    const empty = wrapper.get('[data-testid="queue-empty"]');
+    expectIsolated(empty, 'Mallory \u202Eeciffo');
+    expect(empty.text()).toBe('No request matches “Mallory \u202Eeciffo” in Needs reply.');
   });
 
   it("counts each row's time left down on the injected clock", async () => {

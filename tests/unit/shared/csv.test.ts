@@ -17,6 +17,12 @@ describe('CSV', () => {
     expect(csvCell(-3)).toBe('-3');
   });
 
+  it('replaces a NUL, which spreadsheets take for the end of the text, with U+FFFD', () => {
+    expect(csvCell('a\u0000b')).toBe('a\uFFFDb');
+    expect(csvCell('\u0000=1')).toBe('\uFFFD=1');
+    expect(toCsv(['x'], [['\u0000']])).not.toContain('\u0000');
+  });
+
   it('writes a BOM, a header and CRLF line ends', () => {
     const csv = toCsv(['a', 'b'], [['1', 'x,y'], [null, 'é']]);
     expect(csv).toBe('\uFEFFa,b\r\n1,"x,y"\r\n,é\r\n');

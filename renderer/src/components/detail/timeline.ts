@@ -12,6 +12,8 @@ export interface TimelineEvent {
   readonly title: string;
   /** A second line (the audit message, tracking, who decided); empty when none. */
   readonly detail: string;
+  /** The second line is the marketplace's or a person's text (a file name, tracking, a message): shown isolated. */
+  readonly untrustedDetail: boolean;
   readonly amount: Money | null;
   /** Who acted, for audit entries. */
   readonly actor: string | null;
@@ -32,8 +34,8 @@ const OUTCOME_TITLES: Readonly<Record<NonNullable<RequestDetail['request']['reso
 export function buildTimeline(detail: RequestDetail): TimelineEvent[] {
   const { request, order } = detail;
   const events: TimelineEvent[] = [];
-  const add = (event: Omit<TimelineEvent, 'amount' | 'actor' | 'detail'> & Partial<TimelineEvent>): void => {
-    events.push({ amount: null, actor: null, detail: '', ...event });
+  const add = (event: Omit<TimelineEvent, 'amount' | 'actor' | 'detail' | 'untrustedDetail'> & Partial<TimelineEvent>): void => {
+    events.push({ amount: null, actor: null, detail: '', untrustedDetail: false, ...event });
   };
 
   if (order !== null) {
@@ -41,7 +43,7 @@ export function buildTimeline(detail: RequestDetail): TimelineEvent[] {
     if (order.paidAt !== null) add({ key: 'order.paid', at: order.paidAt, source: 'marketplace', title: 'Paid', amount: order.paid });
     if (order.shippedAt !== null) {
       const tracking = order.tracking === null ? '' : `${order.tracking.carrier} ${order.tracking.number}`;
-      add({ key: 'order.shipped', at: order.shippedAt, source: 'marketplace', title: 'Shipped', detail: tracking });
+      add({ key: 'order.shipped', at: order.shippedAt, source: 'marketplace', title: 'Shipped', detail: tracking, untrustedDetail: true });
     }
     if (order.deliveredAt !== null) add({ key: 'order.delivered', at: order.deliveredAt, source: 'marketplace', title: 'Delivered' });
   }
@@ -54,11 +56,11 @@ export function buildTimeline(detail: RequestDetail): TimelineEvent[] {
     amount: request.requestedAmount,
   });
   for (const file of request.evidence) {
-    add({ key: `evidence.${file.id}`, at: file.submittedAt, source: 'marketplace', title: `Buyer sent a ${file.kind}`, detail: file.fileName });
+    add({ key: `evidence.${file.id}`, at: file.submittedAt, source: 'marketplace', title: `Buyer sent a ${file.kind}`, detail: file.fileName, untrustedDetail: true });
   }
   add({ key: 'request.respondBy', at: request.respondBy, source: 'deadline', title: 'Reply due', detail: 'Past it, the marketplace decides.' });
   if (request.proofRequest !== null) {
-    add({ key: 'request.proofDue', at: request.proofRequest.dueAt, source: 'deadline', title: 'Proof due from the buyer', detail: request.proofRequest.message });
+    add({ key: 'request.proofDue', at: request.proofRequest.dueAt, source: 'deadline', title: 'Proof due from the buyer', detail: request.proofRequest.message, untrustedDetail: true });
   }
   if (request.resolution !== null) {
     add({
@@ -77,6 +79,8 @@ export function buildTimeline(detail: RequestDetail): TimelineEvent[] {
       source: 'audit',
       title: humanize(entry.action),
       detail: entry.message,
+      // It can quote a note or a marketplace answer.
+      untrustedDetail: true,
       amount: entry.amount,
       actor: entry.actor,
     });

@@ -3,9 +3,11 @@
  * (shared/rules/bulk.ts), money through the money module, dates in the seller's time zone.
  * The backend checks everything again; these only say early, next to the field, what is wrong.
  */
-import type { IsoInstant } from '../../../../shared/domain/time';
+import { toInstant, type IsoInstant } from '../../../../shared/domain/time';
 import { compare, formatMoney, parseMoney, type Money } from '../../../../shared/money';
 import type { OfferRange, RefusalField, RefusalOption } from '../../../../shared/rules';
+import { calendarDayIn, endOfDayIn } from '../../../../shared/rules/proof-due';
+import { getTimeZone } from '../../clock';
 
 /** BulkActionSchema: a note or message is at most 2,000 characters. */
 export const NOTE_MAX = 2000;
@@ -79,32 +81,24 @@ export function checkPercent(text: string): FieldCheck<number> {
   return { ok: true, value: percent };
 }
 
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
+/** The calendar date (YYYY-MM-DD, for a date input) of an instant, in the seller's time zone. */
+export function localDateValue(ms: number, timeZone: string = getTimeZone()): string {
+  return calendarDayIn(ms, timeZone);
 }
 
-/** The local calendar date (YYYY-MM-DD, for a date input) of an instant, in the user's time zone. */
-export function localDateValue(ms: number): string {
-  const date = new Date(ms);
-  return `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1, 2)}-${pad(date.getDate(), 2)}`;
+/** The last millisecond of a calendar date (YYYY-MM-DD) in the seller's time zone, or null for anything else. */
+export function endOfLocalDay(dateValue: string, timeZone: string = getTimeZone()): number | null {
+  return endOfDayIn(dateValue, timeZone);
 }
 
-/** The last millisecond of a local calendar date (YYYY-MM-DD), or null for anything else. */
-export function endOfLocalDay(dateValue: string): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(dateValue);
-  if (match === null) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(year, month - 1, day, 23, 59, 59, 999);
-  // new Date rolls 2026-02-31 over into March: such a date does not exist.
-  if (date.getFullYear() !== year || date.getMonth() !== month - 1 || date.getDate() !== day) return null;
-  return date.getTime();
-}
-
-/** Reads the proof due date: a real date whose end is after `now`; the answer is that instant. */
-export function checkDueDate(dateValue: string, now: number): FieldCheck<IsoInstant> {
+/**
+ * Reads the proof due date: a real date whose end (in the seller's time zone, as `proofDueAt`
+ * ends the default one) is after `now`; the answer is that instant, the one sent.
+ */
+export function checkDueDate(dateValue: string, now: number, timeZone: string = getTimeZone()): FieldCheck<IsoInstant> {
   if (dateValue.trim() === '') return { ok: false, error: 'Choose a due date.' };
-  const end = endOfLocalDay(dateValue);
+  const end = endOfLocalDay(dateValue, timeZone);
   if (end === null) return { ok: false, error: 'Not a date: choose one from the calendar.' };
   if (end <= now) return { ok: false, error: 'The due date must be in the future.' };
-  return { ok: true, value: new Date(end).toISOString() };
+  return { ok: true, value: toInstant(end) };
 }

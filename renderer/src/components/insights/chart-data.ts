@@ -1,6 +1,7 @@
 import type { ChartData, ChartOptions, TooltipItem } from 'chart.js';
 import type { Insights } from '../../../../shared/ipc/contract';
 import { formatMoney, toDecimalString, zero } from '../../../../shared/money';
+import { untrustedText } from '../../../../shared/rules/text';
 import { OUTCOME_TITLES, reasonsInRange, reasonTitle, sharePercent } from './figure-tables';
 import { formatDay } from './range';
 
@@ -90,7 +91,8 @@ export function refundsPerWeekData(figures: Insights, locale: string, theme: Cha
 
 export function topSkusData(figures: Insights, theme: ChartTheme): ChartData<'bar', number[], string> {
   return {
-    labels: figures.topSkus.map((sku) => sku.sku),
+    // Drawn on a canvas, where no element can isolate them: between FSI and PDI.
+    labels: figures.topSkus.map((sku) => untrustedText(sku.sku)),
     datasets: [{ label: 'Requests', data: figures.topSkus.map((sku) => sku.requests), backgroundColor: colour(theme, 0) }],
   };
 }

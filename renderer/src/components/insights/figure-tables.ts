@@ -3,6 +3,7 @@ import { formatTimeLeft } from '../../../../shared/domain/time';
 import type { CsvCell } from '../../../../shared/csv';
 import type { Insights } from '../../../../shared/ipc/contract';
 import { formatMoney, toDecimalString } from '../../../../shared/money';
+import { getTimeZone } from '../../clock';
 import { humanize } from '../../format';
 import { formatDay } from './range';
 
@@ -45,6 +46,8 @@ export interface FigureColumn {
   readonly label: string;
   /** Right-aligned, tabular figures. */
   readonly numeric: boolean;
+  /** The marketplace's or a buyer's text (SKUs, titles, names, ids): shown bidi-isolated. */
+  readonly untrusted?: boolean;
 }
 
 export interface FigureTable {
@@ -213,8 +216,8 @@ export function topSkus(figures: Insights, locale: string): Figure {
     table: {
       caption: 'Products in the most requests, with their most frequent reasons',
       columns: [
-        { label: 'SKU', numeric: false },
-        { label: 'Product', numeric: false },
+        { label: 'SKU', numeric: false, untrusted: true },
+        { label: 'Product', numeric: false, untrusted: true },
         { label: 'Requests', numeric: true },
         { label: 'Top reasons', numeric: false },
       ],
@@ -229,10 +232,13 @@ export function topSkus(figures: Insights, locale: string): Figure {
 
 const INSTANT_FORMATS = new Map<string, Intl.DateTimeFormat>();
 function formatInstant(iso: string, locale: string): string {
-  let format = INSTANT_FORMATS.get(locale);
+  // In the seller's time zone, as every instant on screen.
+  const timeZone = getTimeZone();
+  const key = `${locale}|${timeZone}`;
+  let format = INSTANT_FORMATS.get(key);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-    INSTANT_FORMATS.set(locale, format);
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+    INSTANT_FORMATS.set(key, format);
   }
   return format.format(new Date(iso));
 }
@@ -242,8 +248,8 @@ export function repeatCancellers(figures: Insights, locale: string): Figure {
     table: {
       caption: 'Buyers with several requests in the range, most first',
       columns: [
-        { label: 'Buyer', numeric: false },
-        { label: 'Buyer ID', numeric: false },
+        { label: 'Buyer', numeric: false, untrusted: true },
+        { label: 'Buyer ID', numeric: false, untrusted: true },
         { label: 'Requests', numeric: true },
         { label: 'Last request', numeric: false },
       ],

@@ -3,9 +3,13 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { money, formatMoney } from '../../../../shared/money';
+import { proofDueAt } from '../../../../shared/rules/proof-due';
 import { setDesk } from '../../../../renderer/src/api/desk';
+import { getTimeZone, setTimeZone } from '../../../../renderer/src/clock';
 import DetailPane from '../../../../renderer/src/components/detail/DetailPane.vue';
+import { formatDateTime, formatFullDateTime } from '../../../../renderer/src/format';
 import { useDetailStore } from '../../../../renderer/src/stores/detail';
+import { expectIsolated, HOSTILE_NAMES } from '../bidi';
 import { useManualClock, type ManualClock } from '../manual-clock';
 import { DAY, HOUR, NOW, at, createDetailFake, makeAudit, makeDetail, makeEvidence, makeLine, makeOrder, type DetailFake } from './fakes';
 
@@ -29,10 +33,13 @@ beforeEach(() => {
   clock = useManualClock(NOW);
 });
 
+const machineTimeZone = getTimeZone();
+
 afterEach(() => {
   wrapper?.unmount();
   wrapper = null;
   vi.restoreAllMocks();
+  setTimeZone(machineTimeZone);
 });
 
 describe('the detail pane', () => {
@@ -91,12 +98,16 @@ describe('the detail pane', () => {
     // The deadlines still ahead, by title (the badge's own text left out).
     const due = () => pane.findAll('.detail-event').filter((event) => event.find('.detail-due').exists()).map((event) => event.find('.detail-event-title').element.firstChild?.textContent?.trim());
 
-    expect(timeLeft().text()).toMatch(/^5 d 0 h \(later\)/);
+    // Waiting for proof: the buyer's move, so its due time, with no urgency colour.
+    expect(pane.find('.detail-when-label').text()).toBe('Proof due');
+    expect(timeLeft().text()).toMatch(/^in 3 h 0 m · by /);
+    expect(timeLeft().classes()).toContain('quiet');
     expect(due()).toEqual(['Reply due', 'Proof due from the buyer']);
 
-    // The pane ticks every 15 s: each step lands on a tick.
+    // The pane ticks every 15 s: each step lands on a tick. Proof overdue: the reply is owed again.
     clock.advance(3 * HOUR + 15_000);
     await nextTick();
+    expect(pane.find('.detail-when-label').text()).toBe('Time left (proof overdue)');
     expect(timeLeft().text()).toMatch(/^4 d 20 h \(later\)/);
     expect(due()).toEqual(['Reply due']);
 
@@ -308,5 +319,112 @@ describe('the detail pane', () => {
     expect((dialog.element as HTMLDialogElement).open).toBe(false);
     expect(document.activeElement).toBe(second);
     window.removeEventListener('keydown', appKeys);
+  });
+});
+
+describe('the detail pane says where a request stands', () => {
+  it('shows a closed request\'s outcome and when, with no urgency colour', async () => {
+    const order = makeOrder({ status: 'delivered' });
+    const resolution = { outcome: 'refunded' as const, amount: money(5500, 'USD'), decidedAt: at(-3 * DAY), by: 'seller' as const };
+    fake.details.set('req-1', makeDetail({ order, request: { state: 'refunded', resolution, respondBy: at(-35 * DAY - 13 * HOUR) } }));
+    const pane = await mountShowing('req-1');
+    expect(pane.find('.detail-when-label').text()).toBe('Closed');
+    const when = pane.find('.detail-when');
+    expect(when.text()).toMatch(/^Refunded · 3 d ago · on /u);
+    expect(when.text()).not.toContain('overdue');
+    expect(when.classes()).toContain('quiet');
+    expect(when.classes()).not.toContain('overdue');
+  });
+
+  it('shows an accepted request without a countdown, and the rules without "Deadline close"', async () => {
+    const order = makeOrder({ status: 'delivered' });
+    // Accepted 1 h ago; the marketplace's reply deadline is 2 h away, which is no longer the seller's.
+    fake.details.set('req-1', makeDetail({ order, request: { state: 'accepted', updatedAt: at(-HOUR), respondBy: at(2 * HOUR) } }));
+    const pane = await mountShowing('req-1');
+    expect(pane.find('.detail-when').text()).toMatch(/^Accepted · 1 h ago/u);
+    expect(pane.find('.detail-when').classes()).not.toContain('critical');
+    expect(pane.find('.detail-recommendation').text()).not.toContain('Deadline close');
+  });
+
+  it('says a decision waits to be sent, not how long is left to reply', async () => {
+    fake.details.set(
+      'req-1',
+      makeDetail({ request: { respondBy: at(2 * HOUR) }, detail: { local: { state: 'accepted', batchId: 'b-1', outboxId: 'o-1', decidedAt: at(-1_000), baseVersion: 1 } } }),
+    );
+    const pane = await mountShowing('req-1');
+    expect(pane.find('.detail-when-label').text()).toBe('Your decision');
+    expect(pane.find('.detail-when').text()).toBe('Accepted · waiting to be sent');
+    expect(pane.find('.detail-when').classes()).not.toContain('critical');
+  });
+
+  it('shows the default proof due time in the rules panel as the dialog will send it, in the seller\'s zone', async () => {
+    setTimeZone('America/New_York');
+    const order = makeOrder({ status: 'delivered' });
+    fake.details.set('req-1', makeDetail({ order, request: { reason: 'damaged' } }));
+    const pane = await mountShowing('req-1');
+    const proof = pane.find('[data-action="request_proof"]');
+    // 04:30 on 26 November in New York, 3 days of proof: the end of 29 November there.
+    const dueAt = proofDueAt(NOW, 3, 'America/New_York');
+    expect(dueAt).toBe('2026-11-30T04:59:59.999Z');
+    expect(proof.find('.detail-action-extra').text()).toBe(`Due by default ${formatFullDateTime(dueAt)}, your time`);
+    expect(proof.find('.detail-action-extra').text()).toContain('November 29, 2026 at 11:59 PM');
+    expect(proof.find('.detail-action-why').text()).not.toMatch(/UTC|\d{2}:\d{2}/u);
+  });
+
+  it('writes the rules\' instants in the seller\'s zone: a proof due time reads the same everywhere', async () => {
+    setTimeZone('Asia/Tokyo');
+    const order = makeOrder({ status: 'delivered' });
+    const dueAt = '2026-11-29T14:59:59.999Z'; // the end of 29 November in Tokyo
+    fake.details.set('req-1', makeDetail({ order, request: { state: 'proof_requested', proofRequest: { message: 'Photos, please.', dueAt } } }));
+    const pane = await mountShowing('req-1');
+    const local = formatDateTime(dueAt);
+    expect(pane.find('.detail-when').text()).toContain(local);
+    const refusal = pane.find('[data-action="refuse"] .detail-action-why').text();
+    expect(refusal).toContain(local);
+    expect(refusal).not.toContain('UTC');
+  });
+});
+
+describe('untrusted text in the detail pane', () => {
+  it.each(HOSTILE_NAMES)('is isolated (%s): it cannot reorder the app\'s text after it', async (_label, hostile) => {
+    const order = makeOrder({
+      status: 'delivered',
+      buyer: { id: 'buyer-1', name: hostile, country: 'JP' },
+      lines: [makeLine({ lineId: 'line-1', title: hostile, sku: `SKU-${hostile}` })],
+      tracking: { carrier: hostile, number: `N-${hostile}` },
+    });
+    const evidence = makeEvidence(1).map((file) => ({ ...file, fileName: `${hostile}.jpg` }));
+    fake.details.set(
+      'req-1',
+      makeDetail({
+        order,
+        request: { orderId: order.id, buyerMessage: hostile, evidence },
+        detail: { notes: [{ at: at(-HOUR), text: hostile }] },
+      }),
+    );
+    const pane = await mountShowing('req-1');
+    // The issue's header: "Mallory \u202Eeciffo · Japan" must not read "Mallory napaJ · office".
+    const buyer = pane.find('.detail-buyer');
+    expectIsolated(buyer, hostile);
+    expect(buyer.text()).toMatch(/· Japan$/u);
+    expect(buyer.attributes('title')).toBe(`\u2068${hostile}\u2069`);
+    expectIsolated(pane.find('.detail-line-item'), hostile);
+    expectIsolated(pane.find('.detail-line-item'), `SKU-${hostile}`);
+    expectIsolated(pane.find('.detail-tracking'), hostile);
+    expectIsolated(pane.find('.detail-tracking'), `N-${hostile}`);
+    expectIsolated(pane.find('.detail-message').element.parentElement as Element, hostile);
+    expectIsolated(pane.find('.detail-notes'), hostile);
+    expectIsolated(pane.find('.detail-quote'), hostile);
+    expectIsolated(pane.find('.detail-timeline'), `${hostile}.jpg`);
+    expectIsolated(pane.find('.detail-timeline'), `${hostile} N-${hostile}`);
+    // Sentences that quote it (the refund explanation) carry it between FSI and PDI.
+    expect(pane.find('.detail-quote-explanation').text()).toContain(`\u2068${hostile}\u2069`);
+  });
+
+  it('isolates the order id in the title', async () => {
+    const order = makeOrder({ id: 'o-\u202E1', status: 'delivered' });
+    fake.details.set('req-1', makeDetail({ order, request: { orderId: order.id } }));
+    const pane = await mountShowing('req-1');
+    expectIsolated(pane.find('.detail-title'), 'o-\u202E1');
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import { formatMoney, money } from '../../../../shared/money';
 import BulkPlanDialog from '../../../../renderer/src/components/dialogs/BulkPlanDialog.vue';
+import { expectIsolated, HOSTILE_NAMES } from '../bidi';
 import { makePlan, mountDialog, skipped, willDo } from './factories';
 
 const mixed = makePlan([
@@ -43,6 +44,21 @@ describe('BulkPlanDialog', () => {
     expect(ids).not.toContain('order-60');
     expect(ids).toMatch(/and 5 more$/u);
     expect(groups[1]?.text()).toContain('order-90');
+  });
+
+  it.each(HOSTILE_NAMES)('isolates each skipped order id (%s), so the ids after it and the count keep their order', (_label, hostile) => {
+    const plan = makePlan([willDo(1, 1250, 'USD'), { ...skipped(2, 'withdrawn', 'Cannot accept: the buyer withdrew.'), orderId: hostile }, skipped(3, 'withdrawn', 'Cannot accept: the buyer withdrew.')]);
+    const wrapper = open({ plan });
+    const ids = wrapper.get('.plan-skip-ids');
+    expectIsolated(ids, hostile);
+    expectIsolated(ids, 'order-3');
+    expect(ids.text()).toBe(`Orders: ${hostile}, order-3`);
+  });
+
+  it('says "1 request", not "1 requests"', () => {
+    const wrapper = open({ plan: makePlan([willDo(1, 1250, 'USD'), skipped(2, 'withdrawn', 'Cannot accept: the buyer withdrew.')]) });
+    expect(wrapper.get('.plan-skip-reason').text()).toBe('Cannot accept: the buyer withdrew. (1 request)');
+    expect(wrapper.text()).toContain('for 1 request');
   });
 
   it('Enter confirms; Esc cancels', async () => {

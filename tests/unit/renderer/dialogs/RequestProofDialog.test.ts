@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import type { VueWrapper } from '@vue/test-utils';
 import { BulkActionSchema, planAction } from '../../../../shared/rules';
+import { proofDueAt } from '../../../../shared/rules/proof-due';
+import { getTimeZone, setTimeZone } from '../../../../renderer/src/clock';
 import type { RequestProofAction } from '../../../../renderer/src/components/dialogs/actions';
+import { formatFullDateTime } from '../../../../renderer/src/format';
 import RequestProofDialog from '../../../../renderer/src/components/dialogs/RequestProofDialog.vue';
 import { DAY, NOW, mountDialog, requestProofOptionFor, situation } from './factories';
 
@@ -32,8 +35,11 @@ async function submit(wrapper: Wrapper): Promise<void> {
   await nextTick();
 }
 
+const machineTimeZone = getTimeZone();
+
 afterEach(() => {
   document.body.innerHTML = '';
+  setTimeZone(machineTimeZone);
 });
 
 describe('RequestProofDialog', () => {
@@ -51,6 +57,27 @@ describe('RequestProofDialog', () => {
     expect(action).toEqual({ type: 'request_proof', message: dispute.policy.proofRequestTemplate, dueAt: expected.endIso });
     expect(BulkActionSchema.parse(action)).toEqual(action);
     expect(planAction(dispute.order, dispute.request, action!, dispute.policy, NOW).ok).toBe(true);
+  });
+
+  it.each([
+    ['America/New_York', '2026-12-03', '2026-12-04T04:59:59.999Z'],
+    ['Asia/Tokyo', '2026-12-03', '2026-12-03T14:59:59.999Z'],
+    ['UTC', '2026-12-03', '2026-12-03T23:59:59.999Z'],
+  ])('shows one due time in the seller\'s zone (%s) and sends that very instant', async (zone, day, dueAt) => {
+    setTimeZone(zone);
+    // 7 days of proof from 09:30 UTC on 26 November: the end of 3 December on the seller's calendar.
+    const weekly = situation(undefined, { reason: 'damaged' }, { ...dispute.policy, proofDueDays: 7 });
+    const wrapper = mountDialog(RequestProofDialog, { props: { option: requestProofOptionFor(weekly), now: NOW } });
+    expect(wrapper.get<HTMLInputElement>('input[type="date"]').element.value).toBe(day);
+    const hint = wrapper.findAll('.dialog-hint').at(-1)?.text() ?? '';
+    expect(hint).toBe(`The buyer has until ${formatFullDateTime(dueAt)}, your time.`);
+    expect(hint).toContain('December 3, 2026');
+    expect(hint).toContain('11:59 PM');
+    // The first line names no other due time (no UTC instant beside the seller's).
+    expect(wrapper.get('.modal-description').text()).not.toMatch(/\d{2}:\d{2}|UTC/u);
+    await submit(wrapper);
+    expect(emitted(wrapper)[0]?.dueAt).toBe(dueAt);
+    expect(emitted(wrapper)[0]?.dueAt).toBe(proofDueAt(NOW, 7, zone));
   });
 
   it('focuses the template picker, the first field, on open', async () => {

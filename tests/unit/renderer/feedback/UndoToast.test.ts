@@ -40,4 +40,22 @@ describe('the undo toast', () => {
     wrapper.unmount();
     expect(clock.pendingTimers()).toBe(0);
   });
+
+  it('starts a 10 s window at "10 s" when the decision lands between two ticks', async () => {
+    const decisions = useDecisionsStore();
+    const wrapper = mount(UndoToast);
+    // 200 ms after the last tick (the toast ticks every 250 ms), a decision with a 10 s window arrives.
+    clock.advance(200);
+    decisions.lastDecision = { batchIds: ['b-1'], undoUntil: clock.now() + 10_000, summary: 'Accept and refund: done' };
+    await nextTick();
+    expect(wrapper.find('button').text()).toBe('Undo (z) · 10 s');
+
+    clock.advance(50);
+    await nextTick();
+    expect(wrapper.find('button').text()).toBe('Undo (z) · 10 s');
+    clock.advance(1_000);
+    await nextTick();
+    expect(wrapper.find('button').text()).toBe('Undo (z) · 9 s');
+    wrapper.unmount();
+  });
 });

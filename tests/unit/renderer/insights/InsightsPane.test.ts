@@ -2,6 +2,7 @@ import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h } from 'vue';
+import { DeskError } from '../../../../shared/errors';
 import type { Insights, ViewCounts } from '../../../../shared/ipc/contract';
 import { setDesk } from '../../../../renderer/src/api/desk';
 import App from '../../../../renderer/src/App.vue';
@@ -148,7 +149,8 @@ describe('Insights', () => {
   it('shows an error and tries again', async () => {
     let fail = true;
     deskWith((input) => {
-      if (fail) throw new Error('The cache is still loading.');
+      // As the backend answers: a coded error (a plain Error's text never crosses IPC, shared/errors.ts).
+      if (fail) throw new DeskError('cache_loading', 'The cache is still loading.');
       return makeInsights({ from: input.from, to: input.to });
     });
     const wrapper = await openInsights();

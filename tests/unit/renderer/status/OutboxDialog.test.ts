@@ -8,6 +8,7 @@ import { setDesk } from '../../../../renderer/src/api/desk';
 import OutboxDialog from '../../../../renderer/src/components/status/OutboxDialog.vue';
 import { useOutboxStore } from '../../../../renderer/src/stores/outbox';
 import { useUiStore } from '../../../../renderer/src/stores/ui';
+import { expectIsolated, HOSTILE_NAMES } from '../bidi';
 import { at } from '../detail/fakes';
 import { createFakeDesk, type FakeDesk } from '../fake-desk';
 
@@ -119,6 +120,23 @@ describe('the outbox dialog', () => {
     expect(notices()).toEqual([{ tone: 'error', text: 'The marketplace did not answer.' }]);
     expect(listed(wrapper)).toContain('Order o-1');
     expect(wrapper.findAll('li.failure button').map((each) => each.attributes('disabled'))).toEqual([undefined, undefined, undefined]);
+  });
+
+  it.each(HOSTILE_NAMES)('isolates the marketplace\'s words and the order ids (%s)', async (_label, hostile) => {
+    summary = {
+      ...summary,
+      failed: [{ ...failedDecision('ob-1', hostile), message: hostile }],
+      refundsFailed: [{ requestId: 'req-x', orderId: `r-${hostile}`, amount: money(100, 'USD'), failure: `f-${hostile}`, at: at(-HALF_HOUR) }],
+    };
+    const wrapper = await openDialog();
+    const [decision, refund] = wrapper.findAll('li.failure');
+    if (decision === undefined || refund === undefined) throw new Error('two entries expected');
+    expectIsolated(decision.find('strong'), hostile);
+    expectIsolated(decision.find('.muted'), hostile);
+    // The code after the message is the app's, outside the isolate.
+    expect(decision.find('.muted').text()).toBe(`${hostile} (marketplace_error)`);
+    expectIsolated(refund.find('strong'), `r-${hostile}`);
+    expectIsolated(refund.find('.muted'), `f-${hostile}`);
   });
 
   it('follows outbox.changed while open', async () => {

@@ -7,19 +7,23 @@ import { money } from '../../../../shared/money';
 import type { BulkAction } from '../../../../shared/rules/bulk';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings';
 import { DeskCallError, setDesk } from '../../../../renderer/src/api/desk';
+import { getTimeZone, setTimeZone } from '../../../../renderer/src/clock';
 import { useDecisionsStore } from '../../../../renderer/src/stores/decisions';
 import { useQueueStore } from '../../../../renderer/src/stores/queue';
 import { useSelectionStore } from '../../../../renderer/src/stores/selection';
 import { useUiStore } from '../../../../renderer/src/stores/ui';
-import { DAY, HOUR, NOW, at, makeDetail, makeOrder } from '../detail/fakes';
+import { HOUR, NOW, at, makeDetail, makeOrder } from '../detail/fakes';
 import { createFakeDesk, type FakeDesk } from '../fake-desk';
 import { useManualClock, type ManualClock } from '../manual-clock';
 
 let desk: FakeDesk;
 let clock: ManualClock;
 
+const machineTimeZone = getTimeZone();
+
 beforeEach(() => {
   setActivePinia(createPinia());
+  setTimeZone(machineTimeZone);
   clock = useManualClock(NOW);
   desk = createFakeDesk();
   setDesk(desk.api);
@@ -217,7 +221,9 @@ describe('bulk decisions', () => {
     expect(store.dialog).toMatchObject({ kind: 'plan', action: refusal });
   });
 
-  it("proposes proof due the policy's days from the injected clock", async () => {
+  it("proposes proof due the policy's days from the injected clock, to the end of that day in the seller's zone", async () => {
+    // NOW is 09:30 UTC on 26 November: 18:30 in Tokyo.
+    setTimeZone('Asia/Tokyo');
     const store = useDecisionsStore();
     useSelectionStore().add(ids(2));
     const policy = { ...DEFAULT_SETTINGS.policy, proofDueDays: 5, proofRequestTemplate: 'Photos of the parcel, please.' };
@@ -226,16 +232,17 @@ describe('bulk decisions', () => {
     await store.begin('request_proof');
     expect(store.dialog).toMatchObject({
       kind: 'request_proof',
-      option: { defaultDueAt: at(5 * DAY), defaultMessage: 'Photos of the parcel, please.' },
+      option: { defaultDueAt: '2026-12-01T14:59:59.999Z', dueDays: 5, defaultMessage: 'Photos of the parcel, please.' },
       templates: ['Photos of the parcel, please.'],
     });
 
     store.cancel();
-    clock.advance(HOUR);
+    // 05:30 on 27 November in Tokyo: two days on is the 29th.
+    clock.advance(11 * HOUR);
     store.forgetPolicy();
     desk.answer('settings.get', { ...DEFAULT_SETTINGS, policy: { ...policy, proofDueDays: 2 } });
     await store.begin('request_proof');
-    expect(store.dialog).toMatchObject({ kind: 'request_proof', option: { defaultDueAt: at(HOUR + 2 * DAY) } });
+    expect(store.dialog).toMatchObject({ kind: 'request_proof', option: { defaultDueAt: '2026-11-29T14:59:59.999Z', dueDays: 2 } });
   });
 
   it('adds a note to every selected request', async () => {

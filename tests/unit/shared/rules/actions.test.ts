@@ -167,6 +167,14 @@ describe('after payment, before shipment', () => {
     });
   });
 
+  it('isolates a carrier or tracking number that could reorder the sentence it is quoted in', () => {
+    const tracked = makeOrder({ tracking: { carrier: 'DHL', number: 'JD1\u202E' } });
+    const refuse = option(allowedActions(tracked, makeRequest({}, tracked), DEFAULT_POLICY, NOW), 'refuse');
+    expect(refuse.reasons[0]?.message).toMatch(/The order's tracking \(\u2068DHL JD1\u202E\u2069\) is filled in\.$/u);
+    const refused = planAction(tracked, makeRequest({}, tracked), { type: 'refuse', reason: 'already_shipped' }, DEFAULT_POLICY, NOW);
+    expect(refused).toMatchObject({ ok: true, value: { summary: 'Refuse: Already shipped (\u2068DHL JD1\u202E\u2069).' } });
+  });
+
   it('still accepts a cancel when everything was already refunded', () => {
     const refunded = makeOrder({ refunded: usd(6000) });
     expect(option(allowedActions(refunded, makeRequest({}, refunded), DEFAULT_POLICY, NOW), 'accept')).toMatchObject({
@@ -206,10 +214,18 @@ describe('after shipment', () => {
   it('asks for proof with the policy defaults, or a given due date in the future', () => {
     const request = makeRequest({ reason: 'damaged' }, order);
     const proof = option(allowedActions(order, request, DEFAULT_POLICY, NOW), 'request_proof');
-    expect(proof).toMatchObject({ allowed: true, defaultDueAt: at(3 * DAY), defaultMessage: DEFAULT_POLICY.proofRequestTemplate });
+    // NOW is 2026-11-26 09:30 UTC: due at the end of 29 November in the rules' zone (UTC), and the
+    // sentence names no instant (the screen shows it in the seller's zone beside it).
+    expect(proof).toMatchObject({
+      allowed: true,
+      defaultDueAt: '2026-11-29T23:59:59.999Z',
+      dueDays: 3,
+      defaultMessage: DEFAULT_POLICY.proofRequestTemplate,
+      message: 'Ask the buyer for photos or video; by default it is due at the end of the day 3 days from today.',
+    });
     expect(planAction(order, request, { type: 'request_proof', message: '  ' }, DEFAULT_POLICY, NOW)).toMatchObject({
       ok: true,
-      value: { to: 'proof_requested', action: { dueAt: at(3 * DAY), message: DEFAULT_POLICY.proofRequestTemplate }, summary: 'Ask the buyer for photos or video by 2026-11-29 09:30 UTC.' },
+      value: { to: 'proof_requested', action: { dueAt: '2026-11-29T23:59:59.999Z', message: DEFAULT_POLICY.proofRequestTemplate }, summary: 'Ask the buyer for photos or video by 2026-11-29 23:59 UTC.' },
     });
     expect(planAction(order, request, { type: 'request_proof', dueAt: at(-1) }, DEFAULT_POLICY, NOW)).toMatchObject({ ok: false, error: { code: 'invalid_due_date' } });
     expect(option(allowedActions(order, makeRequest({ reason: 'not_received' }, order), DEFAULT_POLICY, NOW), 'request_proof')).toMatchObject({

@@ -12,7 +12,7 @@ import {
   type SellerActionType,
 } from '../../../../shared/rules';
 import { nowArb, pairArb, policyArb } from '../arbitraries';
-import { DAY, NOW, at, makeEvidence, makeLine, makeOrder, makeRequest, usd } from '../factories';
+import { NOW, makeEvidence, makeLine, makeOrder, makeRequest, usd } from '../factories';
 
 function item(id: string, orderOverrides: Parameters<typeof makeOrder>[0] = {}, requestOverrides: Parameters<typeof makeRequest>[0] = {}): BulkItem {
   const order = makeOrder({ id: `order-${id}`, ...orderOverrides });
@@ -108,7 +108,8 @@ describe('planBulk', () => {
     const items = [item('a', { status: 'delivered' }, { reason: 'damaged' }), item('b', { status: 'delivered' }, { reason: 'not_received' })];
     const proof = planBulk(items, 'request_proof', {}, DEFAULT_POLICY, NOW);
     expect(proof.items.map((entry) => (entry.status === 'will_do' ? entry.plan.action : entry.code))).toEqual([
-      { type: 'request_proof', message: DEFAULT_POLICY.proofRequestTemplate, dueAt: at(3 * DAY) },
+      // Left out, the due date is the end of the day (UTC, the rules' zone) the policy's days later.
+      { type: 'request_proof', message: DEFAULT_POLICY.proofRequestTemplate, dueAt: '2026-11-29T23:59:59.999Z' },
       'proof_not_useful',
     ]);
     const escalate = planBulk(items, 'escalate', { note: 'Pattern of claims.' }, DEFAULT_POLICY, NOW);

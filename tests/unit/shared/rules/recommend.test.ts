@@ -171,6 +171,21 @@ describe('recommend', () => {
     });
   });
 
+  it('flags a close deadline only while a reply is still due: not once accepted, refused or handed to the buyer', () => {
+    const order = makeOrder({ status: 'delivered' });
+    const closeToDeadline = { respondBy: at(4 * HOUR) }; // inside the 24 h warning window
+    const signalsOf = (overrides: Partial<CancelRequest>) => recommend(order, makeRequest({ ...closeToDeadline, ...overrides }, order), [], noProofPolicy, NOW).signals;
+    expect(signalsOf({})).toContain('deadline_close');
+    expect(signalsOf({ state: 'proof_submitted', evidence: makeEvidence(1) })).toContain('deadline_close');
+    for (const state of ['accepted', 'refused', 'offer_made', 'escalated'] as const) {
+      expect(signalsOf({ state, offer: state === 'offer_made' ? usd(100) : null }), state).not.toContain('deadline_close');
+    }
+    // Proof asked for: the buyer's move until it is due; once overdue the seller owes the answer again.
+    const proof = { state: 'proof_requested' as const, proofRequest: { message: 'Photos, please.', dueAt: at(HOUR) } };
+    expect(signalsOf(proof)).not.toContain('deadline_close');
+    expect(recommend(order, makeRequest({ ...closeToDeadline, ...proof }, order), [], noProofPolicy, NOW + 2 * HOUR).signals).toContain('deadline_close');
+  });
+
   it('says to act now inside the SLA warning window, and nothing once the deadline has passed', () => {
     const order = makeOrder();
     const request = makeRequest({ requestedAt: at(-44 * HOUR) }, order); // 4 h left

@@ -303,6 +303,17 @@ describe('odd data', () => {
     expectExact(quote);
   });
 
+  it('isolates a title that could reorder the explanation around it (RLO, LRO, RLI, Arabic); plain titles read as they are', () => {
+    for (const title of ['Mug \u202Egum', 'Mug \u202Dgum', 'Mug \u2067gum', 'كوب أزرق']) {
+      const order = makeOrder({ lines: [makeLine({ lineId: 'a', title })] });
+      const explanation = quoted(quoteRefund(order, makeRequest({}, order), { kind: 'full' })).components[0]?.explanation ?? '';
+      // The title sits between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE; the amounts after it are outside.
+      expect(explanation).toMatch(new RegExp(`^1 × \u2068${title}\u2069: \\$`, 'u'));
+    }
+    const plain = makeOrder({ lines: [makeLine({ lineId: 'a', title: 'Enamel mug' })] });
+    expect(quoted(quoteRefund(plain, makeRequest({}, plain), { kind: 'full' })).components[0]?.explanation).toMatch(/^1 × Enamel mug: \$/);
+  });
+
   it('shortens long titles in explanations, and names untitled items', () => {
     const order = makeOrder({ lines: [makeLine({ lineId: 'a', title: 'x'.repeat(200) }), makeLine({ lineId: 'b', title: '  ' })] });
     const quote = quoted(quoteRefund(order, makeRequest({}, order), { kind: 'full' }));

@@ -82,3 +82,15 @@ describe('requests.get: the rules panel', () => {
     expect((await backend.handle('requests.get', { requestId: other.id })).rules).toMatchObject({ available: false, code: 'order_missing', message: expect.stringContaining(other.orderId) as unknown });
   });
 });
+
+describe('audit.exportCsv: the file name', () => {
+  it('makes a hostile request id safe, like the queue export does a search', async () => {
+    const hostile = '../../..\\Startup\\ÉVIL\u202egnp.exe\r\n:*?"<>|\u0000';
+    const { fileName } = await backend.handle('audit.exportCsv', { requestId: hostile });
+    expect(fileName).toMatch(/^cancel-desk-audit-startup-vil-gnp-exe-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.csv$/);
+    // Nothing is left of the id but letters, digits and dashes: no folder, no control, no bidi override.
+    expect(await backend.handle('audit.exportCsv', { requestId: '../..' })).toMatchObject({ fileName: expect.stringMatching(/^cancel-desk-audit-request-\d{4}-/) as string });
+    const row = await find((request) => request.id.length > 0);
+    expect((await backend.handle('audit.exportCsv', { requestId: row.id })).fileName).toContain(`-audit-${row.id.toLowerCase()}-`);
+  });
+});

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay, MarketplaceHttpClient, parseRetryAfter, TokenBucket } from '../../../../../electron/backend/marketplace/http-client';
 import { mulberry32 } from '../../../../../shared/domain/random';
@@ -141,6 +141,122 @@ describe('marketplace HTTP client', () => {
     });
     await new MarketplaceHttpClient({ baseUrl: url, token: 'secret-1', clock: createInstantClock(), random: mulberry32(SEED) }).call('/v1/x');
     expect(seen).toBe('Bearer secret-1');
+  });
+});
+
+describe('answers read with a running cap', () => {
+  const MiB = 1024 * 1024;
+
+  /**
+   * Streams `total` bytes of a JSON-looking body in 64 KiB chunks without a Content-Length (so
+   * chunked), as fast as the client reads; resolves, once the exchange is over, with how much the
+   * server managed to send.
+   */
+  function streamChunked(response: ServerResponse, total: number, contentType: string): Promise<number> {
+    response.writeHead(200, { 'Content-Type': contentType });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    return new Promise((resolve) => {
+      response.once('close', () => resolve(sent));
+      const pump = (): void => {
+        if (sent === 0) {
+          response.write('[');
+          sent += 1;
+        }
+        while (sent < total && !response.destroyed) {
+          sent += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+        if (!response.destroyed) response.end(']');
+      };
+      pump();
+    });
+  }
+
+  async function chunkedMarketplace(total: number, contentType: string): Promise<{ url: string; sent: Promise<number> }> {
+    let settle: (sent: number) => void = () => undefined;
+    const sent = new Promise<number>((resolve) => (settle = resolve));
+    const url = await serve((_request, response) => void streamChunked(response, total, contentType).then(settle));
+    return { url, sent };
+  }
+
+  it('stops reading a chunked JSON page past the cap, with payload_too_large', async () => {
+    const total = 32 * MiB;
+    const marketplace = await chunkedMarketplace(total, 'application/json');
+    const client = new MarketplaceHttpClient({ baseUrl: marketplace.url, token: 't', clock: createInstantClock(), maxJsonBytes: MiB, random: mulberry32(SEED) });
+    await expect(client.call('/v1/orders?limit=200')).rejects.toMatchObject({
+      code: 'payload_too_large',
+      message: "The marketplace's answer to GET /v1/orders is larger than 1 MiB; Cancel Desk stopped reading it.",
+    });
+    // The connection was dropped: the marketplace could not send (nor the client hold) the rest.
+    expect(await marketplace.sent).toBeLessThan(total / 2);
+  });
+
+  it('stops reading a chunked file past the caller’s cap, with payload_too_large', async () => {
+    const total = 32 * MiB;
+    const marketplace = await chunkedMarketplace(total, 'image/png');
+    const client = new MarketplaceHttpClient({ baseUrl: marketplace.url, token: 't', clock: createInstantClock(), random: mulberry32(SEED) });
+    await expect(client.call('/v1/evidence/e-1', { binaryMaxBytes: MiB })).rejects.toMatchObject({
+      code: 'payload_too_large',
+      message: "The marketplace's answer to GET /v1/evidence/e-1 is larger than 1 MiB; Cancel Desk stopped reading it.",
+    });
+    expect(await marketplace.sent).toBeLessThan(total / 2);
+  });
+
+  it('refuses a declared Content-Length over the cap before reading, JSON pages too', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(2 * MiB) }).end(`[${' '.repeat(2 * MiB - 2)}]`);
+    });
+    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), maxJsonBytes: MiB, random: mulberry32(SEED) });
+    await expect(client.call('/v1/orders')).rejects.toMatchObject({ code: 'payload_too_large' });
+    await expect(client.call('/v1/evidence/e-1', { binaryMaxBytes: MiB })).rejects.toMatchObject({ code: 'payload_too_large' });
+  });
+
+  it('never reads more than a lying Content-Length declares (small), however much is sent', async () => {
+    // A raw socket: Node's own HTTP server would not send more than it declared.
+    let writtenBeforeClose = 0;
+    const sockets = new Set<Socket>();
+    const tcp = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 100\r\n\r\n');
+        const chunk = Buffer.alloc(MiB, 0x41);
+        const pump = (): void => {
+          while (writtenBeforeClose < 32 * MiB && !socket.destroyed) {
+            writtenBeforeClose += chunk.length;
+            if (!socket.write(chunk)) return void socket.once('drain', pump);
+          }
+          socket.end();
+        };
+        pump();
+      });
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`;
+      const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), maxAttempts: 1, random: mulberry32(SEED) });
+      const answer = await client.call('/v1/evidence/e-1', { binaryMaxBytes: MiB });
+      expect(answer.bytes?.length).toBe(100);
+      // The same lie on a JSON page: 100 bytes of "AAAA..." is not JSON, and is said so.
+      await expect(client.call('/v1/orders')).rejects.toMatchObject({ code: 'invalid_payload' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
+  });
+
+  it('still reads an answer under the cap, whole', async () => {
+    const page = { items: Array.from({ length: 200 }, (_, index) => ({ id: `o-${index}`, note: 'x'.repeat(100) })) };
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      // Written in two parts, without a Content-Length: chunked.
+      const text = JSON.stringify(page);
+      response.write(text.slice(0, 1000));
+      response.end(text.slice(1000));
+    });
+    const client = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock: createInstantClock(), maxJsonBytes: MiB, random: mulberry32(SEED) });
+    expect((await client.call('/v1/orders')).body).toEqual(page);
   });
 });
 
