@@ -13,9 +13,9 @@ export default defineConfig({
       // npm test fails below any of them. (electron/main runs in the smoke test's own process,
       // and the reliability children in theirs: what they run is not counted here.)
       thresholds: {
-        'shared/**': { lines: 95 },
-        'electron/**': { lines: 82 },
-        'renderer/src/**': { lines: 80 },
+        'shared/**': { lines: 98 },
+        'electron/**': { lines: 88 },
+        'renderer/src/**': { lines: 89 },
       },
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'node_modules/.tmp/coverage',
