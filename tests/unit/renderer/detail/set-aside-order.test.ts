@@ -60,6 +60,9 @@ describe('the detail of a request whose order was set aside', () => {
     expect(note.find('.detail-set-aside-reason').text()).toBe(REASON);
     expect(note.find('time').attributes('datetime')).toBe(at(-5 * 60_000));
     expect(wrapper.text()).not.toContain('has not been synced yet');
+    // The header says the same: not "not synced yet", which a sync would never fix.
+    expect(wrapper.text()).not.toContain('Not synced yet');
+    expect(wrapper.find('.detail-phase').text()).toBe('Unknown: the order was set aside at sync');
   });
 
   it('shows what can be done without it, and exactly why accepting and offers cannot', async () => {
