@@ -6,11 +6,11 @@ import type { Clock } from '../../shared/domain/time';
 import { viewOfState } from '../../shared/domain/views';
 import { allowedActions, type ActionOption } from '../../shared/rules/actions';
 import { PolicySchema } from '../../shared/rules/policy';
-import { createSimulator, type Simulator } from '../../electron/simulator/server';
-import { TEST_START_MS } from '../support/desk';
-import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
+import type { Simulator } from '../../electron/simulator/server';
+import { startE2eDesk, type E2eDesk } from './desk';
+import { installPageClock } from '../support/e2e-clock';
 import { fetchAllFromMarketplace } from '../support/marketplace';
-import { startHost, watchPageErrors, type HostProcess } from './host';
+import { watchPageErrors, type HostProcess } from './host';
 import { expectRulesAsShown } from './rules-panel';
 
 /**
@@ -21,19 +21,18 @@ import { expectRulesAsShown } from './rules-panel';
 const POLICY = PolicySchema.parse({});
 const DIALOG_ACTIONS = ['refuse', 'request_proof', 'offer'] as const;
 
+let desk: E2eDesk;
 let timeline: Clock;
 let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
-  timeline = createTimeline();
-  simulator = await createSimulator({ seed: 5, orders: 600, clock: timeline, startMs: TEST_START_MS, buyers: { active: false } });
-  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  desk = await startE2eDesk({ seed: 5, orders: 600, buyers: { active: false } });
+  ({ timeline, simulator, host } = desk);
 });
 
 test.afterAll(async () => {
-  expect(await host.stop()).toBe(0);
-  await simulator.close();
+  await desk.close();
 });
 
 async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {

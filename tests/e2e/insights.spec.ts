@@ -3,30 +3,27 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { formatTimeLeft, toInstant, type Clock } from '../../shared/domain/time';
 import { formatMoney, fromDecimal } from '../../shared/money';
-import { createSimulator, type Simulator } from '../../electron/simulator/server';
-import { TEST_START_MS } from '../support/desk';
-import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
-import { startHost, watchPageErrors, type HostProcess } from './host';
+import { startE2eDesk, type E2eDesk } from './desk';
+import { installPageClock } from '../support/e2e-clock';
+import { watchPageErrors, type HostProcess } from './host';
 
 /**
  * Insights on the browser host (issue 8): every chart draws, each has its table, the range
  * picker changes the numbers, and every export downloads a CSV whose rows are the screen's.
  */
 
+let desk: E2eDesk;
 let timeline: Clock;
-let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
-  timeline = createTimeline();
   // Buyers hold still: the figures must not move between the screen and the file.
-  simulator = await createSimulator({ seed: 8, orders: 1_500, clock: timeline, startMs: TEST_START_MS, buyers: { active: false } });
-  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  desk = await startE2eDesk({ seed: 8, orders: 1_500, buyers: { active: false } });
+  ({ timeline, host } = desk);
 });
 
 test.afterAll(async () => {
-  expect(await host.stop()).toBe(0);
-  await simulator.close();
+  await desk.close();
 });
 
 const CHARTS = ['requestsPerDay', 'outcomes', 'responseTime', 'refundsPerWeek', 'topSkus'] as const;

@@ -7,12 +7,12 @@ import { formatMoney, toDecimalString, type Money } from '../../shared/money';
 import { allowedActions, type ActionOption } from '../../shared/rules/actions';
 import { planBulk } from '../../shared/rules/bulk';
 import { PolicySchema } from '../../shared/rules/policy';
-import { createSimulator, type Simulator } from '../../electron/simulator/server';
+import type { Simulator } from '../../electron/simulator/server';
+import { startE2eDesk, type E2eDesk } from './desk';
 import type { LedgerEntry } from '../../electron/simulator/state';
-import { TEST_START_MS } from '../support/desk';
-import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
+import { installPageClock } from '../support/e2e-clock';
 import { byTimeLeft, fetchAllFromMarketplace } from '../support/marketplace';
-import { startHost, watchPageErrors, type HostProcess } from './host';
+import { watchPageErrors, type HostProcess } from './host';
 import { expectRulesAsShown } from './rules-panel';
 
 /**
@@ -25,20 +25,19 @@ import { expectRulesAsShown } from './rules-panel';
 const POLICY = PolicySchema.parse({});
 const SELLER_ACTIONS = new Set(['accept', 'refuse', 'request_evidence', 'offer', 'escalate']);
 
+let desk: E2eDesk;
 let timeline: Clock;
 let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
-  timeline = createTimeline();
   // Buyers hold still (no new requests, no withdrawals) so the ledger holds only what we did.
-  simulator = await createSimulator({ seed: 2026, orders: 2_000, clock: timeline, startMs: TEST_START_MS, buyers: { active: false } });
-  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  desk = await startE2eDesk({ seed: 2026, orders: 2_000, buyers: { active: false } });
+  ({ timeline, simulator, host } = desk);
 });
 
 test.afterAll(async () => {
-  expect(await host.stop()).toBe(0);
-  await simulator.close();
+  await desk.close();
 });
 
 interface Candidate {

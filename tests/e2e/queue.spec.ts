@@ -5,25 +5,24 @@ import type { CancelRequest } from '../../shared/domain/request';
 import { formatTimeLeft, instantMs, type Clock } from '../../shared/domain/time';
 import { viewOfState } from '../../shared/domain/views';
 import { formatMoney } from '../../shared/money';
-import { createSimulator, type Simulator } from '../../electron/simulator/server';
-import { TEST_START_MS } from '../support/desk';
-import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
+import type { Simulator } from '../../electron/simulator/server';
+import { startE2eDesk, type E2eDesk } from './desk';
+import { installPageClock } from '../support/e2e-clock';
 import { byTimeLeft, fetchAllFromMarketplace } from '../support/marketplace';
-import { startHost, watchPageErrors, type HostProcess } from './host';
+import { watchPageErrors, type HostProcess } from './host';
 
+let desk: E2eDesk;
 let timeline: Clock;
 let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
-  timeline = createTimeline();
-  simulator = await createSimulator({ seed: 7, orders: 300, clock: timeline, startMs: TEST_START_MS });
-  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  desk = await startE2eDesk({ seed: 7, orders: 300 });
+  ({ timeline, simulator, host } = desk);
 });
 
 test.afterAll(async () => {
-  expect(await host.stop()).toBe(0);
-  await simulator.close();
+  await desk.close();
 });
 
 test('the queue shows the open requests exactly as the demo marketplace serves them', async ({ page }) => {

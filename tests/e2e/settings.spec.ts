@@ -6,11 +6,11 @@ import { viewOfState } from '../../shared/domain/views';
 import { allowedActions, type ActionOption } from '../../shared/rules/actions';
 import { DEFAULT_POLICY, type Policy } from '../../shared/rules/policy';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
-import { createSimulator, type Simulator } from '../../electron/simulator/server';
-import { TEST_START_MS } from '../support/desk';
-import { createTimeline, installPageClock, startAtArgs } from '../support/e2e-clock';
+import type { Simulator } from '../../electron/simulator/server';
+import { startE2eDesk, type E2eDesk } from './desk';
+import { installPageClock } from '../support/e2e-clock';
 import { fetchAllFromMarketplace } from '../support/marketplace';
-import { startHost, watchPageErrors, type HostProcess } from './host';
+import { watchPageErrors, type HostProcess } from './host';
 import { expectRulesAsShown } from './rules-panel';
 
 /**
@@ -20,19 +20,18 @@ import { expectRulesAsShown } from './rules-panel';
  * use the saved policy, and a value out of range is refused with a sentence and saves nothing.
  */
 
+let desk: E2eDesk;
 let timeline: Clock;
 let simulator: Simulator;
 let host: HostProcess;
 
 test.beforeAll(async () => {
-  timeline = createTimeline();
-  simulator = await createSimulator({ seed: 13, orders: 300, clock: timeline, startMs: TEST_START_MS, buyers: { active: false } });
-  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token]);
+  desk = await startE2eDesk({ seed: 13, orders: 300, buyers: { active: false } });
+  ({ timeline, simulator, host } = desk);
 });
 
 test.afterAll(async () => {
-  expect(await host.stop()).toBe(0);
-  await simulator.close();
+  await desk.close();
 });
 
 interface Sections {
@@ -142,9 +141,7 @@ test('settings saved in the dialog are the backend\'s after a reload and a resta
 
   // A restart on the same data folder, later on the same timeline: the settings are on disk.
   await page.goto('about:blank');
-  const dataDir = host.dataDir;
-  expect(await host.stop()).toBe(0);
-  host = await startHost([...startAtArgs(timeline), '--marketplace-url', simulator.url, '--marketplace-token', simulator.token], dataDir);
+  host = await desk.restartHost();
   await page.goto(host.url);
   await expectLoaded(page);
   sections = await openSettings(page);

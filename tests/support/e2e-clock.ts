@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { createSteadyClock } from '../../electron/backend/system-clock';
 import { toInstant, type Clock } from '../../shared/domain/time';
-import { TEST_START_MS } from './desk';
+import { TEST_START_MS } from './start';
 
 /**
  * One timeline for an end-to-end test, on any date: a steady clock from TEST_START_MS (real
