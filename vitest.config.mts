@@ -9,13 +9,14 @@ export default defineConfig({
       provider: 'v8',
       include: ['shared/**/*.ts', 'electron/**/*.ts', 'renderer/src/**/*.{ts,vue}'],
       exclude: ['tests/**', '**/*.d.ts'],
-      // Each scope is held to a floor just under what it reached, so coverage cannot slide;
+      // Each scope is held to a floor about a point under what it reached (property tests and
+      // timing move a few lines from run to run: shared/ read 98.15 % and 98.54 %), so coverage cannot slide;
       // npm test fails below any of them. (electron/main runs in the smoke test's own process,
       // and the reliability children in theirs: what they run is not counted here.)
       thresholds: {
-        'shared/**': { lines: 98 },
-        'electron/**': { lines: 88 },
-        'renderer/src/**': { lines: 89 },
+        'shared/**': { lines: 97 },
+        'electron/**': { lines: 87 },
+        'renderer/src/**': { lines: 88 },
       },
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'node_modules/.tmp/coverage',
