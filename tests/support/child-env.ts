@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Clock } from '../../shared/domain/time';
 import { mulberry32, type Random } from '../../shared/domain/random';
 import { createSteadyClock } from '../../electron/backend/system-clock';
+import type { FaultConfigInput } from '../../electron/simulator/faults';
+import { createSimulator, type Simulator } from '../../electron/simulator/server';
 import { TEST_START_MS } from './start';
 
 /**
@@ -70,4 +72,21 @@ export async function slowDiskFromParent(): Promise<void> {
   Reflect.set(prototype as object, 'sync', function slowSync(this: unknown): Promise<unknown> {
     return new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then((): unknown => Reflect.apply(sync as (this: unknown) => unknown, this, []));
   });
+}
+
+/**
+ * The demo marketplace for a reliability test: its data made for the test's fixed start, on a
+ * steady clock from there (buyers still), so peers in other processes can be handed its time.
+ */
+export async function startSteadyMarketplace(options: { seed: number; orders: number; faults?: FaultConfigInput }): Promise<{ clock: Clock; simulator: Simulator }> {
+  const clock = createTestSteadyClock();
+  const simulator = await createSimulator({
+    seed: options.seed,
+    orders: options.orders,
+    buyers: { active: false },
+    clock,
+    startMs: TEST_START_MS,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+  });
+  return { clock, simulator };
 }

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../electron/simulator/random';
-import { createSimulator } from '../../../electron/simulator/server';
-import { childEnv, createTestSteadyClock, slowDiskEnv } from '../../support/child-env';
+import { childEnv, slowDiskEnv, startSteadyMarketplace } from '../../support/child-env';
 
 const RUNS = Number(process.env.EXACTLY_ONCE_RUNS ?? 20);
 const BATCH = 500;
@@ -35,8 +34,7 @@ describe('exactly once through crashes', () => {
     for (const seed of seeds) {
       // Seeded, so a failing seed replays the same kill point.
       const random = mulberry32(seed);
-      const clock = createTestSteadyClock();
-      const simulator = await createSimulator({ seed, orders: 7_500, buyers: { active: false }, faults: { latencyMs: 1 }, clock });
+      const { clock, simulator } = await startSteadyMarketplace({ seed, orders: 7_500, faults: { latencyMs: 1 } });
       try {
         const dataDir = await mkdtemp(join(tmpdir(), `desk-once-${seed}-`));
         const slowDisk = seed % 4 === 1;

@@ -5,23 +5,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../electron/backend';
 import { toRemoteRequest } from '../../../electron/backend/cache/records';
 import { silentLogger } from '../../../electron/backend/log';
-import { createSimulator, type Simulator } from '../../../electron/simulator/server';
+import type { Simulator } from '../../../electron/simulator/server';
+import type { Clock } from '../../../shared/domain/time';
 import type { SyncStatus } from '../../../shared/ipc/contract';
 import { mulberry32 } from '../../../shared/domain/random';
-import { createTestSteadyClock } from '../../support/child-env';
+import { startSteadyMarketplace } from '../../support/child-env';
 import { testSeed } from '../../support/seed';
 
 /** Seeds the backend's retry jitter (SEED overrides it; printed once). */
 const SEED = testSeed('convergence', 20261126);
-/** One clock for the marketplace and the backend: from the test's fixed start, at real speed (retries wait for real). */
-const clock = createTestSteadyClock();
 
 const opened: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
   for (const item of opened.splice(0).reverse()) await item.close();
 });
 
-async function backendFor(simulator: Simulator): Promise<Backend> {
+/** A backend on the marketplace's own clock (from the test's fixed start, at real speed: retries wait for real). */
+async function backendFor({ clock, simulator }: { clock: Clock; simulator: Simulator }): Promise<Backend> {
   const backend = createBackend({
     dataDir: await mkdtemp(join(tmpdir(), 'desk-sync-')),
     marketplace: { baseUrl: simulator.url, token: simulator.token },
@@ -57,15 +57,14 @@ async function expectSameState(backend: Backend, simulator: Simulator): Promise<
 
 describe('sync under a hostile network', () => {
   it('converges to the marketplace exactly under 20% errors, 429s, drops, latency, duplicated and shuffled pages', async () => {
-    const simulator = await createSimulator({
+    const marketplace = await startSteadyMarketplace({
       seed: 21,
       orders: 1_500,
-      buyers: { active: false },
       faults: { errorRate: 0.2, rate429: 0.1, retryAfterSeconds: 0, dropRate: 0.05, latencyMs: 1, duplicateRate: 0.2, reorderRate: 0.2 },
-      clock,
     });
+    const { simulator } = marketplace;
     opened.push(simulator);
-    const backend = await backendFor(simulator);
+    const backend = await backendFor(marketplace);
 
     expect((await syncUntilIdle(backend)).state).toBe('idle');
     await expectSameState(backend, simulator);
@@ -80,9 +79,10 @@ describe('sync under a hostile network', () => {
   }, 120_000);
 
   it('a full resync on demand re-reads everything and ends in the same state', async () => {
-    const simulator = await createSimulator({ seed: 22, orders: 300, buyers: { active: false }, clock });
+    const marketplace = await startSteadyMarketplace({ seed: 22, orders: 300 });
+    const { simulator } = marketplace;
     opened.push(simulator);
-    const backend = await backendFor(simulator);
+    const backend = await backendFor(marketplace);
     await syncUntilIdle(backend);
     const progressSeen: number[] = [];
     backend.subscribe((event, payload) => {

@@ -7,15 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend } from '../../../electron/backend';
 import { toRemoteRequest } from '../../../electron/backend/cache/records';
 import { silentLogger } from '../../../electron/backend/log';
-import { createSimulator, type Simulator } from '../../../electron/simulator/server';
+import type { Simulator } from '../../../electron/simulator/server';
+import type { Clock } from '../../../shared/domain/time';
 import { mulberry32 } from '../../../shared/domain/random';
-import { childEnv, createTestSteadyClock } from '../../support/child-env';
+import { childEnv, startSteadyMarketplace } from '../../support/child-env';
 import { testSeed } from '../../support/seed';
 
 /** Seeds the backend's retry jitter (SEED overrides it; printed once). */
 const SEED = testSeed('crash-resume', 20261126);
-/** The demo marketplace's clock, handed to each child backend as it starts. */
-const clock = createTestSteadyClock();
 
 interface ChildLine {
   event?: string;
@@ -28,7 +27,7 @@ afterEach(async () => {
   for (const simulator of simulators.splice(0)) await simulator.close();
 });
 
-function startChild(dataDir: string, simulator: Simulator): { child: ChildProcessWithoutNullStreams; lines: AsyncIterable<string> } {
+function startChild(dataDir: string, { clock, simulator }: { clock: Clock; simulator: Simulator }): { child: ChildProcessWithoutNullStreams; lines: AsyncIterable<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/backend-child.ts', dataDir, simulator.url, simulator.token], { stdio: 'pipe', env: childEnv(clock, SEED) });
   return { child, lines: createInterface({ input: child.stdout }) };
 }
@@ -44,19 +43,20 @@ async function readUntil(lines: AsyncIterable<string>, stop: (line: ChildLine) =
 
 describe('a backend killed with SIGKILL in the middle of a sync', () => {
   it('resumes after restart without loss or duplication', async () => {
-    const simulator = await createSimulator({ seed: 31, orders: 3_000, buyers: { active: false }, faults: { latencyMs: 3 }, clock });
+    const marketplace = await startSteadyMarketplace({ seed: 31, orders: 3_000, faults: { latencyMs: 3 } });
+    const { clock, simulator } = marketplace;
     simulators.push(simulator);
     const dataDir = await mkdtemp(join(tmpdir(), 'desk-crash-'));
 
     // First run: killed hard once a few pages of requests have been committed.
-    const first = startChild(dataDir, simulator);
+    const first = startChild(dataDir, marketplace);
     const firstExit = new Promise<NodeJS.Signals | null>((resolve) => first.child.once('exit', (_code, signal) => resolve(signal)));
     await readUntil(first.lines, (line) => line.payload?.progress?.resource === 'requests' && line.payload.progress.pages >= 2);
     first.child.kill('SIGKILL');
     expect(await firstExit).toBe('SIGKILL');
 
     // Second run on the same data folder: finishes the pass, then closes cleanly.
-    const second = startChild(dataDir, simulator);
+    const second = startChild(dataDir, marketplace);
     const secondExit = new Promise<number | null>((resolve) => second.child.once('exit', (code) => resolve(code)));
     await readUntil(second.lines, (line) => line.ready !== undefined);
     second.child.kill('SIGTERM');
