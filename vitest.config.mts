@@ -33,7 +33,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['tests/unit/electron/**/*.test.ts', 'tests/unit/tooling/**/*.test.ts'],
+          include: ['tests/unit/electron/**/*.test.ts', 'tests/unit/tooling/**/*.test.ts', 'tests/contract/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -8,13 +8,14 @@ import type { BackendChannel } from './channels';
 import { decide, plan, undo, type DecisionDeps } from './actions/decide';
 import { Dispatcher } from './actions/dispatcher';
 import { auditCsv, listAudit, outboxSummary, requestDetail } from './actions/records';
+import { resolveUnknown } from './actions/resolve';
 import { retryRefund } from './actions/refunds';
 import { join } from 'node:path';
 import type { CacheDb } from './cache/db';
 import { openDurableCache, type DurableCache, type RecoveryReport } from './cache/durable';
 import { CACHE_SCHEMA, QUEUE_TABLES } from './cache/schema';
 import { escapingLogger, type Logger } from './log';
-import { createDemoConnector, createDemoHttpClient } from './marketplace/demo';
+import { createAdapter, type MarketplaceAdapter } from './marketplace';
 import type { HttpClientOptions } from './marketplace/http-client';
 import { ViewCounter, type ViewMove } from './queue/counts';
 import { QueueIndex } from './queue/memory-index';
@@ -34,6 +35,8 @@ export interface BackendOptions {
   /** Where the cache lives on disk. */
   dataDir: string;
   marketplace: { baseUrl: string; token: string };
+  /** The marketplace's adapter, when the caller builds it (tests); otherwise the demo's, from `marketplace`. */
+  adapter?: MarketplaceAdapter;
   clock: Clock;
   log: Logger;
   appVersion?: string;
@@ -149,11 +152,12 @@ export function createBackend(options: BackendOptions): Backend {
     });
   };
 
-  const http = createDemoHttpClient({ ...options.http, ...options.marketplace, clock, random });
-  const evidence = new EvidenceStore({ db, http, dataDir: options.dataDir, clock, log });
+  // The backend speaks to marketplaces only through their adapters (electron/backend/marketplace/).
+  const adapter: MarketplaceAdapter = options.adapter ?? createAdapter({ kind: 'demo', ...options.marketplace }, { ...options.http, clock, random });
+  const evidence = new EvidenceStore({ db, adapter, dataDir: options.dataDir, clock, log });
   const sync = new SyncEngine({
     db,
-    connector: createDemoConnector(http),
+    listing: adapter,
     clock,
     log,
     intervalMs: options.syncIntervalMs,
@@ -181,7 +185,7 @@ export function createBackend(options: BackendOptions): Backend {
   const dispatcher = new Dispatcher({
     db,
     clock,
-    http,
+    adapter,
     flush,
     log,
     retryBaseMs: options.dispatchRetry?.baseMs,
@@ -283,6 +287,7 @@ export function createBackend(options: BackendOptions): Backend {
       announceOutbox();
       return result;
     },
+    'outbox.resolve': (input) => loaded(() => resolveUnknown(decisions, input.outboxId, input.resolution)),
     'refunds.retry': (input) => loaded(() => retryRefund(decisions, input.requestId)),
     'conflicts.dismiss': async (input) => {
       const dismissed = await db.transaction('rw', [db.conflicts, db.audit, db.requests], async () => {

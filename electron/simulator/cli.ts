@@ -11,7 +11,8 @@ import { createSimulator } from './server';
 const USAGE =
   'Usage: npm run simulator -- [--port 7070] [--host 127.0.0.1] [--seed 42] [--orders 10000] ' +
   '[--token demo-token] [--admin-token demo-admin-token] ' +
-  '[--faults error=0.2,latency=50,rate429=0.1,retryAfter=1,drop=0.05,duplicate=0.1,reorder=0.1]';
+  '[--faults error=0.2,latency=50,rate429=0.1,retryAfter=1,drop=0.05,lostAnswer=0.05,duplicate=0.1,reorder=0.1] ' +
+  '[--ignore-idempotency-keys]';
 
 const IntegerText = z.string().regex(/^\d+$/, 'must be a whole number');
 
@@ -26,7 +27,11 @@ const ArgsSchema = z.object({
     .min(8, 'must be at least 8 characters')
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII'),
 });
-type CliArgs = z.infer<typeof ArgsSchema> & { faults: FaultConfig | undefined };
+type CliArgs = z.infer<typeof ArgsSchema> & {
+  faults: FaultConfig | undefined;
+  /** Seller actions ignore Idempotency-Key, as most real marketplaces do. */
+  ignoreIdempotencyKeys: boolean;
+};
 
 function fail(message: string): never {
   process.stderr.write(`simulator: ${message}\n${USAGE}\n`);
@@ -48,12 +53,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         token: { type: 'string', default: 'demo-token' },
         'admin-token': { type: 'string', default: 'demo-admin-token' },
         faults: { type: 'string' },
+        'ignore-idempotency-keys': { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
-  const { faults: faultSpec, ...rest } = values;
+  const { faults: faultSpec, 'ignore-idempotency-keys': ignoreIdempotencyKeys, ...rest } = values;
   const parsed = ArgsSchema.safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -68,7 +74,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       fail(`--faults: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return { ...parsed.data, faults };
+  return { ...parsed.data, faults, ignoreIdempotencyKeys: ignoreIdempotencyKeys === true };
 }
 
 async function main(): Promise<void> {
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
     token: args.token,
     adminToken: args['admin-token'],
     ...(args.faults === undefined ? {} : { faults: args.faults }),
+    idempotencyKeys: args.ignoreIdempotencyKeys ? 'ignore' : 'honour',
   }).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`simulator: could not start: ${message}\n`);

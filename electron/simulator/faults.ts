@@ -23,6 +23,12 @@ export const FaultConfigSchema = z.strictObject({
    * after (an action is then applied although the client never hears so).
    */
   dropRate: Rate.default(0),
+  /**
+   * Share of seller action calls (POST /v1/requests/:id/<action>) handled in full (applied, when
+   * the marketplace accepts them) whose connection is then destroyed before the answer leaves:
+   * the client sees a reset and must find out by reading whether its action took.
+   */
+  lostAnswerRate: Rate.default(0),
   /** Share of list pages that repeat items the client already had. */
   duplicateRate: Rate.default(0),
   /** Share of list pages whose items come shuffled (nextCursor still follows the feed). */
@@ -42,6 +48,7 @@ const SPEC_NAMES: Readonly<Record<string, keyof FaultConfig>> = {
   rate429: 'rate429',
   retryAfter: 'retryAfterSeconds',
   drop: 'dropRate',
+  lostAnswer: 'lostAnswerRate',
   duplicate: 'duplicateRate',
   reorder: 'reorderRate',
   refundFail: 'refundFailRate',
@@ -76,6 +83,7 @@ export type CallFault =
   | { readonly kind: 'none' }
   | { readonly kind: 'drop_before' }
   | { readonly kind: 'drop_after' }
+  | { readonly kind: 'lost_answer' }
   | { readonly kind: 'status'; readonly status: 429 | 500 | 503 };
 
 export interface PageFault {
@@ -86,9 +94,17 @@ export interface PageFault {
   readonly reorder: boolean;
 }
 
+/** What a call is, for the faults that only hit some calls. */
+export type CallTarget = 'action' | 'other';
+
 export class FaultInjector {
   private config: FaultConfig;
   private readonly rng: Rng;
+  /**
+   * Lost answers draw from their own stream: adding the fault left the main stream's draws,
+   * and so every seeded run recorded before it, unchanged.
+   */
+  private readonly lostAnswerRng: Rng;
 
   constructor(
     seed: number,
@@ -97,6 +113,7 @@ export class FaultInjector {
   ) {
     this.config = initial;
     this.rng = new Rng((seed ^ 0x5eed_fa17) >>> 0);
+    this.lostAnswerRng = new Rng((seed ^ 0x1057_a45e) >>> 0);
   }
 
   get current(): FaultConfig {
@@ -107,16 +124,21 @@ export class FaultInjector {
     this.config = config;
   }
 
-  /** Decides what happens to one call. Always draws the same count, so runs stay aligned. */
-  decideCall(): CallFault {
+  /**
+   * Decides what happens to one call. Always draws the same count for a target, so runs stay
+   * aligned.
+   */
+  decideCall(target: CallTarget = 'other'): CallFault {
     const drop = this.rng.float();
     const dropWhen = this.rng.float();
     const limited = this.rng.float();
     const error = this.rng.float();
     const errorKind = this.rng.float();
+    const lost = target === 'action' ? this.lostAnswerRng.float() : 1;
     if (drop < this.config.dropRate) return { kind: dropWhen < 0.5 ? 'drop_before' : 'drop_after' };
     if (limited < this.config.rate429) return { kind: 'status', status: 429 };
     if (error < this.config.errorRate) return { kind: 'status', status: errorKind < 0.5 ? 500 : 503 };
+    if (lost < this.config.lostAnswerRate) return { kind: 'lost_answer' };
     return { kind: 'none' };
   }
 

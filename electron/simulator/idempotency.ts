@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Reply } from './http';
 
 /**
@@ -6,6 +7,14 @@ import type { Reply } from './http';
  * the same key and the same call replay that answer; the same key with another call is a
  * client bug (422); a key whose first call is still being handled answers 409.
  */
+
+/**
+ * Whether the action endpoints honour Idempotency-Key ('honour', the default) or, as most real
+ * marketplaces do, ignore it ('ignore'): then only expectedVersion stands between a retried call
+ * and a second application, and the client must prove exactly-once by reading back.
+ */
+export const IdempotencyKeyModeSchema = z.enum(['honour', 'ignore']);
+export type IdempotencyKeyMode = z.infer<typeof IdempotencyKeyModeSchema>;
 
 type Slot =
   | { readonly state: 'in_flight'; readonly fingerprint: string }

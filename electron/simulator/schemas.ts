@@ -4,6 +4,7 @@ import { BuyerReasonSchema } from '../../shared/domain/request';
 import { IsoInstantSchema } from '../../shared/domain/time';
 import { MoneySchema } from '../../shared/money';
 import { FaultConfigSchema } from './faults';
+import { IdempotencyKeyModeSchema } from './idempotency';
 
 /**
  * Request bodies the demo marketplace accepts. Strict: an unknown field is a 400 naming it, so
@@ -55,6 +56,10 @@ export const AdvanceBodySchema = z.strictObject({
 });
 
 export const FaultsBodySchema = FaultConfigSchema;
+
+export const IdempotencyKeysBodySchema = z.strictObject({
+  idempotencyKeys: IdempotencyKeyModeSchema,
+});
 
 export const OpenRequestBodySchema = z.strictObject({
   orderId: z.string().min(1).max(64),

@@ -13,6 +13,7 @@ import {
   type FaultConfig,
   type FaultConfigInput,
 } from './faults';
+import { historyRoute } from './history';
 import {
   HttpError,
   errorReply,
@@ -23,24 +24,20 @@ import {
   validate,
   type Reply,
 } from './http';
-import { IdempotencyStore, canonicalJson } from './idempotency';
+import { IdempotencyKeyModeSchema, IdempotencyStore, type IdempotencyKeyMode } from './idempotency';
 import { DEFAULT_BUYERS, Marketplace, type ActionResult, type BuyerBehaviour } from './marketplace';
 import { renderEvidencePng } from './png';
+import type { Auth, Route, RouteContext } from './route';
 import {
-  AcceptBodySchema,
   AdvanceBodySchema,
   AnswerOfferBodySchema,
   EmptyBodySchema,
-  EscalateBodySchema,
   FaultsBodySchema,
-  IdempotencyKeySchema,
-  OfferBodySchema,
+  IdempotencyKeysBodySchema,
   OpenRequestBodySchema,
-  RefuseBodySchema,
-  RequestEvidenceBodySchema,
-  RetryRefundBodySchema,
   SubmitProofBodySchema,
 } from './schemas';
+import { sellerActionRoutes } from './seller-actions';
 import { SimState, type Table } from './state';
 import type { FeedKey, RecordStore, Versioned } from './store';
 
@@ -57,18 +54,31 @@ import type { FeedKey, RecordStore, Versioned } from './store';
  *                                            default 100>&store_id=<id> -> { items, nextCursor | null },
  *                                            ordered by (updatedAt, id)
  *   GET  /v1/orders/:id | /v1/requests/:id   the record, or 404 not_found
+ *   GET  /v1/requests/:id/history            { items: [{ seq, at, actor, action, fromState, toState,
+ *                                            fromVersion, toVersion, refund, details }] }, oldest first:
+ *                                            the request's changes since the marketplace started (its
+ *                                            ledger entries; fromVersion = toVersion - 1, 0 for "open").
+ *                                            A seller action applied against version V is the one item
+ *                                            with fromVersion V. 404 not_found for an unknown request.
  *   GET  /v1/evidence/:id                    image/png
  *   POST /v1/requests/:id/accept             { expectedVersion, amount }          + Idempotency-Key
  *   POST /v1/requests/:id/refuse             { expectedVersion, reason, memo, tracking? }
  *   POST /v1/requests/:id/request-evidence   { expectedVersion, message, dueAt }
  *   POST /v1/requests/:id/offer              { expectedVersion, amount }
  *   POST /v1/requests/:id/escalate           { expectedVersion }
+ *   POST /v1/requests/:id/retry-refund       { expectedVersion }
  *        -> 200 { request, order, refund | null }; 400 bad_request (names the field), 404,
  *           409 version_conflict { currentVersion, currentState } | idempotency_in_flight,
  *           422 idempotency_key_reused | wrong_state | not_a_dispute | amount_above_cap | ...
+ *        With `idempotencyKeys: 'ignore'` (CLI --ignore-idempotency-keys) the header is optional and
+ *        never read: no replay, no idempotency_in_flight, no idempotency_key_reused; a retry of an
+ *        applied call answers 409 version_conflict, and the client reads the history to know.
+ *        The lostAnswerRate fault (only these routes) handles the call in full, applying it when
+ *        allowed, then destroys the connection unanswered (a refusal is lost the same way).
  * /_sim (Authorization: Bearer <adminToken>; never faulty):
  *   GET  /_sim/clock, POST /_sim/clock/advance { ms }, GET /_sim/ledger?after=<seq>,
- *   GET|POST /_sim/faults, POST /_sim/requests { orderId, reason?, buyerMessage?, requestedAmount? },
+ *   GET|POST /_sim/faults, GET|POST /_sim/idempotency-keys { idempotencyKeys: 'honour' | 'ignore' },
+ *   POST /_sim/requests { orderId, reason?, buyerMessage?, requestedAmount? },
  *   POST /_sim/requests/:id/{withdraw | submit-proof { photos } | answer-offer { accept } | escalate}
  */
 
@@ -101,6 +111,8 @@ export interface SimulatorOptions {
   readonly faults?: FaultConfigInput;
   /** Buyer behaviour (active, opening a request every 20 minutes, by default). */
   readonly buyers?: Partial<BuyerBehaviour>;
+  /** 'honour' (default) or 'ignore' the Idempotency-Key of seller actions, as most marketplaces do. */
+  readonly idempotencyKeys?: IdempotencyKeyMode;
 }
 
 export interface Simulator {
@@ -114,6 +126,8 @@ export interface Simulator {
   readonly marketplace: Marketplace;
   /** Replaces the fault configuration (missing fields: off); returns the one in force. */
   setFaults(faults: FaultConfigInput): FaultConfig;
+  /** Honours or ignores Idempotency-Key from the next call on (calls in flight keep theirs). */
+  setIdempotencyKeys(mode: IdempotencyKeyMode): void;
   /** Stops listening, drops open connections and cancels the simulator's timers. */
   close(): Promise<void>;
 }
@@ -139,37 +153,19 @@ const OptionsSchema = z.object({
       newRequestEveryMs: z.number().int().min(0).optional(),
     })
     .optional(),
+  idempotencyKeys: IdempotencyKeyModeSchema.optional(),
 });
 
 export const DEFAULT_PAGE_LIMIT = 100;
 export const MAX_PAGE_LIMIT = 200;
-
-type Auth = 'none' | 'token' | 'admin';
-
-interface RouteContext {
-  readonly request: IncomingMessage;
-  readonly url: URL;
-  readonly params: readonly string[];
-  /** The JSON body (`{}` when empty); 400 when it is not JSON. */
-  readonly body: () => Promise<unknown>;
-}
-
-interface Route {
-  readonly method: 'GET' | 'POST';
-  readonly pattern: RegExp;
-  readonly auth: Auth;
-  /** Subject to fault injection (the /v1 API except health). */
-  readonly faulty: boolean;
-  /** Action routes wait their latency inside the idempotency claim (so "in flight" is real). */
-  readonly ownsLatency?: boolean;
-  readonly handle: (context: RouteContext) => Reply | Promise<Reply>;
-}
 
 interface Services {
   readonly state: SimState;
   readonly marketplace: Marketplace;
   readonly faults: FaultInjector;
   readonly idempotency: IdempotencyStore;
+  /** Honour or ignore Idempotency-Key; switchable at run time (admin API, setIdempotencyKeys). */
+  readonly keys: { mode: IdempotencyKeyMode };
 }
 
 /** Starts a demo marketplace; resolves once it is listening. */
@@ -206,7 +202,13 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     settings.faults ?? FaultConfigSchema.parse({}),
     options.networkClock ?? systemClock,
   );
-  const services: Services = { state, marketplace, faults, idempotency: new IdempotencyStore() };
+  const services: Services = {
+    state,
+    marketplace,
+    faults,
+    idempotency: new IdempotencyStore(),
+    keys: { mode: settings.idempotencyKeys ?? 'honour' },
+  };
   const routes = [...apiRoutes(services), ...adminRoutes(services)];
   const tokenDigest = digest(token);
   const adminDigest = digest(adminToken);
@@ -237,13 +239,13 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
         );
       }
       if (route.faulty) {
-        fault = faults.decideCall();
+        fault = faults.decideCall(route.sellerAction === true ? 'action' : 'other');
         if (fault.kind === 'drop_before') {
           request.socket.destroy();
           return;
         }
         if (fault.kind === 'status') throw injectedStatus(fault.status, faults.current.retryAfterSeconds);
-        if (route.ownsLatency !== true) await faults.delay();
+        if (route.sellerAction !== true) await faults.delay();
       }
       marketplace.runDue();
       let bodyRead: Promise<unknown> | null = null;
@@ -261,7 +263,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
         reply = errorReply(new HttpError(500, 'internal', 'The demo marketplace hit an unexpected error.'));
       }
     }
-    if (fault.kind === 'drop_after') {
+    if (fault.kind === 'drop_after' || fault.kind === 'lost_answer') {
       // The work is done (an action is applied) but the client never hears so.
       request.socket.destroy();
       return;
@@ -299,6 +301,9 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       faults.set(config);
       marketplace.refundFailRate = config.refundFailRate;
       return config;
+    },
+    setIdempotencyKeys(mode) {
+      services.keys.mode = IdempotencyKeyModeSchema.parse(mode);
     },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
@@ -460,77 +465,12 @@ function listReply<T extends Versioned & { readonly storeId: string }>(
 // --- /v1 -----------------------------------------------------------------------------------------
 
 function apiRoutes(services: Services): Route[] {
-  const { state, marketplace, faults, idempotency } = services;
+  const { state, marketplace, faults, idempotency, keys } = services;
   const one = <T extends Versioned & { readonly storeId: string }>(table: Table<T>, noun: string, id: string): Reply => {
     const record = table.get(id);
     if (record === undefined) throw new HttpError(404, 'not_found', `There is no ${noun} with id "${id}".`, { id });
     return jsonReply(200, record);
   };
-
-  /** A seller action: Idempotency-Key, strict body, expectedVersion, replayable answer. */
-  const action = <S extends z.ZodType>(
-    name: string,
-    schema: S,
-    run: (requestId: string, body: z.infer<S>, key: string) => ActionResult,
-  ): Route => ({
-    method: 'POST',
-    pattern: new RegExp(`^/v1/requests/([^/]+)/${name}$`),
-    auth: 'token',
-    faulty: true,
-    ownsLatency: true,
-    handle: async ({ request, url, params, body }) => {
-      const keyHeader = request.headers['idempotency-key'];
-      if (typeof keyHeader !== 'string' || !IdempotencyKeySchema.safeParse(keyHeader).success) {
-        throw new HttpError(
-          400,
-          'bad_request',
-          'Header "Idempotency-Key" is required: 1 to 200 printable ASCII characters, unique per decision.',
-          { field: 'Idempotency-Key' },
-        );
-      }
-      const raw = await body();
-      const input = validate(schema, raw, 'body');
-      const fingerprint = `POST ${url.pathname} ${canonicalJson(raw)}`;
-      const claim = idempotency.claim(keyHeader, fingerprint);
-      switch (claim.kind) {
-        case 'mismatch':
-          throw new HttpError(
-            422,
-            'idempotency_key_reused',
-            `Idempotency-Key "${keyHeader}" was already used for a different call; use a new key for a new decision.`,
-            { field: 'Idempotency-Key' },
-          );
-        case 'in_flight':
-          throw new HttpError(
-            409,
-            'idempotency_in_flight',
-            `A call with Idempotency-Key "${keyHeader}" is still being handled; retry once it has answered.`,
-            { field: 'Idempotency-Key' },
-          );
-        case 'replay':
-          return { ...claim.reply, headers: { ...claim.reply.headers, 'Idempotent-Replayed': 'true' } };
-        case 'claimed':
-          break;
-      }
-      try {
-        await faults.delay();
-        marketplace.runDue();
-        let reply: Reply;
-        try {
-          const result = run(params[0] ?? '', input, keyHeader);
-          reply = jsonReply(200, { request: result.request, order: result.order, refund: result.refund });
-        } catch (error) {
-          if (!(error instanceof HttpError)) throw error;
-          reply = errorReply(error);
-        }
-        idempotency.complete(keyHeader, fingerprint, reply);
-        return reply;
-      } catch (error) {
-        idempotency.release(keyHeader);
-        throw error;
-      }
-    },
-  });
 
   return [
     { method: 'GET', pattern: /^\/v1\/health$/, auth: 'none', faulty: false, handle: () => jsonReply(200, { ok: true }) },
@@ -582,14 +522,8 @@ function apiRoutes(services: Services): Route[] {
         return { status: 200, bytes: renderEvidencePng(id), contentType: 'image/png' };
       },
     },
-    action('accept', AcceptBodySchema, (id, body, key) => marketplace.accept(id, body, key)),
-    action('retry-refund', RetryRefundBodySchema, (id, body, key) => marketplace.retryRefund(id, body, key)),
-    action('refuse', RefuseBodySchema, (id, body, key) => marketplace.refuse(id, body, key)),
-    action('request-evidence', RequestEvidenceBodySchema, (id, body, key) =>
-      marketplace.requestEvidence(id, body, key),
-    ),
-    action('offer', OfferBodySchema, (id, body, key) => marketplace.offer(id, body, key)),
-    action('escalate', EscalateBodySchema, (id, body, key) => marketplace.escalate(id, body, key)),
+    historyRoute(state),
+    ...sellerActionRoutes({ marketplace, faults, idempotency, idempotencyKeys: () => keys.mode }),
   ];
 }
 
@@ -598,7 +532,7 @@ function apiRoutes(services: Services): Route[] {
 const LedgerQuerySchema = z.string().regex(/^\d{1,12}$/);
 
 function adminRoutes(services: Services): Route[] {
-  const { state, marketplace, faults } = services;
+  const { state, marketplace, faults, keys } = services;
   const admin = (
     method: 'GET' | 'POST',
     pattern: RegExp,
@@ -632,6 +566,12 @@ function adminRoutes(services: Services): Route[] {
       faults.set(config);
       marketplace.refundFailRate = config.refundFailRate;
       return jsonReply(200, config);
+    }),
+    admin('GET', /^\/_sim\/idempotency-keys$/, () => jsonReply(200, { idempotencyKeys: keys.mode })),
+    admin('POST', /^\/_sim\/idempotency-keys$/, async ({ body }) => {
+      const input = validate(IdempotencyKeysBodySchema, await body(), 'body');
+      keys.mode = input.idempotencyKeys;
+      return jsonReply(200, { idempotencyKeys: keys.mode });
     }),
     admin('POST', /^\/_sim\/requests$/, async ({ body }) => {
       const input = validate(OpenRequestBodySchema, await body(), 'body');

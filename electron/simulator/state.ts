@@ -110,7 +110,7 @@ export interface LedgerEntry {
   readonly requestVersion: number;
   /** Money sent back to the buyer by this change; null when none. */
   readonly refund: Money | null;
-  /** The seller's Idempotency-Key, for seller actions. */
+  /** The seller's Idempotency-Key, for seller actions (null when the marketplace ignores keys). */
   readonly idempotencyKey: string | null;
   /** What else the change carried (refusal reason and memo, offer, proof due date...). */
   readonly details: Readonly<Record<string, unknown>>;
@@ -123,6 +123,8 @@ export class SimState {
   readonly requests: Table<CancelRequest>;
   /** Evidence id -> the request it belongs to. */
   readonly evidenceOwners = new Map<string, string>();
+  /** Request id -> its ledger entries, oldest first: a request's history without a ledger scan. */
+  private readonly ledgerByRequest = new Map<string, LedgerEntry[]>();
   private lastStampMs: number;
 
   constructor(
@@ -165,7 +167,15 @@ export class SimState {
   appendLedger(entry: Omit<LedgerEntry, 'seq'>): LedgerEntry {
     const full: LedgerEntry = { seq: this.ledger.length + 1, ...entry };
     this.ledger.push(full);
+    const entries = this.ledgerByRequest.get(full.requestId);
+    if (entries === undefined) this.ledgerByRequest.set(full.requestId, [full]);
+    else entries.push(full);
     return full;
+  }
+
+  /** The ledger entries of one request, oldest first (none when it has not changed since start). */
+  ledgerOf(requestId: string): readonly LedgerEntry[] {
+    return this.ledgerByRequest.get(requestId) ?? [];
   }
 
   putOrder(order: Order): void {

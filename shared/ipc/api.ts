@@ -26,6 +26,7 @@ export const DESK_METHODS = {
   assign: 'requests.assign',
   getOutbox: 'outbox.summary',
   retryOutbox: 'outbox.retry',
+  resolveOutbox: 'outbox.resolve',
   retryRefund: 'refunds.retry',
   dismissConflict: 'conflicts.dismiss',
   getEvidence: 'evidence.get',

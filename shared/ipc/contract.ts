@@ -172,6 +172,11 @@ export const OutboxSummarySchema = z.object({
     z.object({ id: z.string(), requestId: z.string(), orderId: z.string(), endpoint: z.string(), code: z.string(), message: z.string(), at: z.string() }),
   ),
   conflicts: z.number().int(),
+  /**
+   * Decisions the marketplace may or may not have applied (it cannot tell): never resent on their
+   * own; the seller checks on the marketplace, then marks each sent or sends it again (outbox.resolve).
+   */
+  unknown: z.array(z.object({ id: z.string(), requestId: z.string(), orderId: z.string(), endpoint: z.string(), message: z.string(), at: z.string() })),
   /** Refunds the marketplace accepted but has not reported as paid out yet, per currency. */
   refundsPending: z.array(MoneyTotalSchema),
   /** Refunds the marketplace reported as failed: each can be retried (refunds.retry). */
@@ -400,6 +405,10 @@ export const CHANNELS = {
   },
   'outbox.summary': { input: NoInput, output: OutboxSummarySchema },
   'outbox.retry': { input: z.object({ outboxId: z.string().min(1).max(64) }).strict(), output: DecisionResultSchema },
+  'outbox.resolve': {
+    input: z.object({ outboxId: z.string().min(1).max(64), resolution: z.enum(['mark_sent', 'send_again']) }).strict(),
+    output: z.object({ status: z.enum(['done', 'retry']) }),
+  },
   'refunds.retry': { input: z.object({ requestId: RequestIdSchema }).strict(), output: z.object({ outboxId: z.string() }) },
   'conflicts.dismiss': { input: z.object({ requestId: RequestIdSchema }).strict(), output: z.object({ dismissed: z.boolean() }) },
   'evidence.get': {

@@ -5,7 +5,7 @@ import type { Clock } from '../../shared/domain/time';
 import { mulberry32, type Random } from '../../shared/domain/random';
 import { createSteadyClock } from '../../electron/backend/system-clock';
 import type { FaultConfigInput } from '../../electron/simulator/faults';
-import { createSimulator, type Simulator } from '../../electron/simulator/server';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../electron/simulator/server';
 import { TEST_START_MS } from './start';
 
 /**
@@ -78,7 +78,12 @@ export async function slowDiskFromParent(): Promise<void> {
  * The demo marketplace for a reliability test: its data made for the test's fixed start, on a
  * steady clock from there (buyers still), so peers in other processes can be handed its time.
  */
-export async function startSteadyMarketplace(options: { seed: number; orders: number; faults?: FaultConfigInput }): Promise<{ clock: Clock; simulator: Simulator }> {
+export async function startSteadyMarketplace(options: {
+  seed: number;
+  orders: number;
+  faults?: FaultConfigInput;
+  idempotencyKeys?: SimulatorOptions['idempotencyKeys'];
+}): Promise<{ clock: Clock; simulator: Simulator }> {
   const clock = createTestSteadyClock();
   const simulator = await createSimulator({
     seed: options.seed,
@@ -87,6 +92,7 @@ export async function startSteadyMarketplace(options: { seed: number; orders: nu
     clock,
     startMs: TEST_START_MS,
     ...(options.faults === undefined ? {} : { faults: options.faults }),
+    ...(options.idempotencyKeys === undefined ? {} : { idempotencyKeys: options.idempotencyKeys }),
   });
   return { clock, simulator };
 }

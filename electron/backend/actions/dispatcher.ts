@@ -1,35 +1,22 @@
 import Dexie from 'dexie';
-import { z } from 'zod';
 import { OrderSchema } from '../../../shared/domain/order';
 import type { Random } from '../../../shared/domain/random';
-import { CancelRequestSchema } from '../../../shared/domain/request';
 import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
 import { errorDetail, toErrorShape } from '../../../shared/errors';
 import { describeIssues } from '../../../shared/ipc/dispatch';
-import { MoneySchema } from '../../../shared/money';
 import type { AuditEntry, CacheDb, OutboxEntry, RefundRow } from '../cache/db';
 import { putRequests, toCachedRequest } from '../cache/records';
 import type { Logger } from '../log';
-import { backoffDelay, Semaphore, type MarketplaceHttpClient } from '../marketplace/http-client';
+import type { ActOutcome, ActionCall, AppliedResult, MarketplaceAdapter, ReadOutcome } from '../marketplace/adapter';
+import { backoffDelay, Semaphore } from '../marketplace/http-client';
 import type { ViewMove } from '../queue/counts';
 import { describeRemoteChange } from './conflicts';
-
-const ActionAnswerSchema = z.object({
-  request: CancelRequestSchema,
-  // Checked on its own (applyAnswer): an order the marketplace keeps sending malformed (set aside
-  // at sync) must not turn an action it applied into retries that replay the same answer forever.
-  order: z.unknown(),
-  refund: MoneySchema.nullable(),
-});
-
-const ErrorAnswerSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string() }).loose(),
-});
 
 export interface DispatcherDeps {
   db: CacheDb;
   clock: Clock;
-  http: MarketplaceHttpClient;
+  /** The marketplace behind the seam: the dispatcher never speaks a wire format itself. */
+  adapter: MarketplaceAdapter;
   flush: () => Promise<void>;
   log: Logger;
   onRequestsChanged: (moves: ViewMove[]) => void;
@@ -45,15 +32,20 @@ export interface DispatcherDeps {
 /** What one delivery attempt came to. */
 type Outcome =
   | { kind: 'done' }
-  | { kind: 'retry'; code: string; message: string }
+  /** Try again later; `uncertain`: the last attempt may have landed, so read before sending again. */
+  | { kind: 'retry'; code: string; message: string; uncertain: boolean }
   | { kind: 'failed'; code: string; message: string }
-  | { kind: 'conflict' };
+  | { kind: 'conflict' }
+  /** The marketplace's state cannot say whether it landed: the seller decides (never resent on its own). */
+  | { kind: 'unknown'; code: string; message: string };
 
 /**
- * Delivers the outbox to the marketplace: each due entry is sent with its id as the
- * Idempotency-Key and the version it was decided against, a few at a time, with backoff. After
- * a crash, entries that were being sent are sent again with the same key, and the marketplace
- * replays its first answer: nothing is applied twice.
+ * Delivers the outbox to the marketplace through its adapter, a few at a time, with backoff.
+ * Exactly-once by reconciliation, not by trust: an attempt whose outcome is unclear (timeout,
+ * dropped connection, 5xx, a crash between sending and recording the answer) is never sent again
+ * blindly. The next attempt first reads the marketplace's state (readOutcome): applied -> recorded
+ * as delivered; not applied -> sent; cannot tell -> the entry waits for the seller. The entry's id
+ * still goes out as an Idempotency-Key where a marketplace honours one: a second line of defence.
  */
 export class Dispatcher {
   private cancelTimer: (() => void) | null = null;
@@ -147,6 +139,8 @@ export class Dispatcher {
           }),
         ),
       );
+      // The round's settled states are durable before the entries count as done (idle()).
+      await this.deps.flush();
     }
   }
 
@@ -167,7 +161,9 @@ export class Dispatcher {
           ['held', 'retry', 'sending'].includes(entry.status) &&
           !(entry.status === 'held' && entry.dueAt > now),
       );
-      const next = due.map((entry): OutboxEntry => ({ ...entry, status: 'sending', attempts: entry.attempts + 1 }));
+      // An entry still 'sending' that this process did not claim was cut off by a crash: it may
+      // have reached the marketplace.
+      const next = due.map((entry): OutboxEntry => ({ ...entry, status: 'sending', attempts: entry.attempts + 1, uncertain: entry.uncertain === true || entry.status === 'sending' }));
       await db.outbox.bulkPut(next);
       return next;
     });
@@ -200,45 +196,60 @@ export class Dispatcher {
   }
 
   private async send(entry: OutboxEntry): Promise<Outcome> {
-    let answer;
-    try {
-      answer = await this.deps.http.call(`/v1/requests/${encodeURIComponent(entry.requestId)}/${entry.endpoint}`, {
-        method: 'POST',
-        body: entry.body,
-        headers: { 'Idempotency-Key': entry.id },
-        retry: true,
-        accept: [400, 404, 409, 422],
-      });
-    } catch (error) {
-      const shape = toErrorShape(error);
-      return { kind: 'retry', code: shape.code, message: shape.message };
-    }
-    if (answer.status >= 200 && answer.status < 300) {
-      const parsed = ActionAnswerSchema.safeParse(answer.body);
-      if (!parsed.success) {
-        // Applied at the marketplace, but the answer is unreadable: ask again with the same key.
-        return { kind: 'retry', code: 'invalid_payload', message: `The marketplace's answer is malformed: ${describeIssues(parsed.error).slice(0, 300)}` };
+    const { adapter } = this.deps;
+    const call = actionCall(entry);
+    if (entry.uncertain === true) {
+      let read: ReadOutcome;
+      try {
+        read = await adapter.readOutcome(call);
+      } catch (error) {
+        // Nothing is resent before we know the first attempt did not land: read again later.
+        const shape = toErrorShape(error);
+        return { kind: 'retry', code: shape.code, message: `Could not yet check whether an earlier attempt landed: ${shape.message}`, uncertain: true };
       }
-      await this.applyAnswer(entry, parsed.data);
-      return { kind: 'done' };
+      switch (read.kind) {
+        case 'applied':
+          await this.applyAnswer(entry, read.result);
+          return { kind: 'done' };
+        case 'cannot_tell':
+          return { kind: 'unknown', code: 'outcome_unknown', message: this.cannotTellSentence(entry, read.reason) };
+        case 'not_applied':
+          break;
+      }
     }
-    const error = ErrorAnswerSchema.safeParse(answer.body);
-    const code = error.success ? error.data.error.code : `http_${answer.status}`;
-    const message = error.success ? error.data.error.message : `The marketplace answered HTTP ${answer.status}.`;
-    if (answer.status === 409 && code === 'idempotency_in_flight') return { kind: 'retry', code, message };
-    if (answer.status === 409) {
-      await this.recordConflict(entry);
-      return { kind: 'conflict' };
+    let outcome: ActOutcome;
+    try {
+      outcome = await adapter.act(call);
+    } catch (error) {
+      // An adapter that throws may have sent: treat it as unclear.
+      const shape = toErrorShape(error);
+      return { kind: 'retry', code: shape.code, message: shape.message, uncertain: true };
     }
-    if (answer.status === 422 && code === 'idempotency_key_reused') {
-      // Same key, other body: a bug on our side. Never retried blindly; a person must look.
-      this.deps.log.error(`BUG: idempotency key ${entry.id} was reused with another body for request ${entry.requestId}`);
-      return { kind: 'failed', code: 'idempotency_mismatch', message: `Cancel Desk sent a different decision under the same key (${entry.id}); it was not retried. Please report this.` };
+    switch (outcome.kind) {
+      case 'applied':
+        await this.applyAnswer(entry, outcome.result);
+        return { kind: 'done' };
+      case 'not_sent':
+        return { kind: 'retry', code: outcome.code, message: outcome.message, uncertain: false };
+      case 'unknown':
+        return { kind: 'retry', code: outcome.code, message: outcome.message, uncertain: true };
+      case 'conflict':
+        await this.recordConflict(entry);
+        return { kind: 'conflict' };
+      case 'rejected':
+        if (outcome.code === 'idempotency_mismatch') {
+          this.deps.log.error(`BUG: idempotency key ${entry.id} was reused with another body for request ${entry.requestId}`);
+        }
+        return { kind: 'failed', code: outcome.code, message: outcome.message };
     }
-    return { kind: 'failed', code, message };
   }
 
-  private async applyAnswer(entry: OutboxEntry, answer: z.infer<typeof ActionAnswerSchema>): Promise<void> {
+  private cannotTellSentence(entry: OutboxEntry, reason: string): string {
+    const what = entry.endpoint === 'accept' || entry.endpoint === 'retry-refund' ? 'this refund' : 'this decision';
+    return `We cannot tell whether ${what} reached ${this.deps.adapter.capabilities.name} (${reason}): check order ${entry.orderId} there, then mark it sent or send it again.`;
+  }
+
+  private async applyAnswer(entry: OutboxEntry, answer: AppliedResult): Promise<void> {
     const { db, clock } = this.deps;
     const at = toInstant(clock.now());
     const order = OrderSchema.safeParse(answer.order);
@@ -279,9 +290,7 @@ export class Dispatcher {
     const { db, clock } = this.deps;
     let fresh = null;
     try {
-      const answer = await this.deps.http.call(`/v1/requests/${encodeURIComponent(entry.requestId)}`);
-      const parsed = CancelRequestSchema.safeParse(answer.body);
-      if (parsed.success) fresh = parsed.data;
+      fresh = await this.deps.adapter.fetchRequest(entry.requestId);
     } catch (error) {
       this.deps.log.warn(`could not refresh request ${entry.requestId} after a conflict: ${errorDetail(error)}`);
     }
@@ -315,14 +324,20 @@ export class Dispatcher {
     const moves = await db.transaction('rw', [db.outbox, db.requests, db.audit, db.orders, db.searchTerms, db.refunds], async () => {
       switch (outcome.kind) {
         case 'done':
-          await patch({ status: 'done', settledAt: at, lastError: null });
+          await patch({ status: 'done', settledAt: at, lastError: null, uncertain: false });
           return [];
+        case 'unknown': {
+          await patch({ status: 'unknown', settledAt: null, lastError: { code: outcome.code, message: outcome.message }, uncertain: true });
+          const current = await db.requests.get(entry.requestId);
+          await db.audit.add(this.auditOf(entry, 'outcome_unknown', outcome.message, current?.state ?? null));
+          return [];
+        }
         case 'conflict':
           await patch({ status: 'conflict', settledAt: at });
           return [];
         case 'retry': {
           const delay = backoffDelay(entry.attempts, this.deps.retryBaseMs ?? 1_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random);
-          await patch({ status: 'retry', nextAttemptAt: toInstant(now + delay), lastError: { code: outcome.code, message: outcome.message } });
+          await patch({ status: 'retry', nextAttemptAt: toInstant(now + delay), lastError: { code: outcome.code, message: outcome.message }, uncertain: outcome.uncertain });
           return [];
         }
         case 'failed': {
@@ -343,8 +358,8 @@ export class Dispatcher {
       }
     });
     if (outcome.kind === 'retry') this.deps.log.warn(`outbox ${entry.id} (${entry.endpoint} ${entry.requestId}) will be retried: ${outcome.message}`);
-    // No fsync here: if this settlement is lost in a crash, the entry is sent again under the same
-    // key and the marketplace replays its answer. The journal's group commit writes it soon.
+    // No fsync per entry: the round flushes once when all its entries are settled (run()). A
+    // settlement lost in a crash leaves the entry 'sending', which is read before it is resent.
     if (moves.length > 0) this.deps.onRequestsChanged(moves);
     this.deps.onOutboxChanged();
   }
@@ -365,4 +380,9 @@ export class Dispatcher {
       message,
     };
   }
+}
+
+/** An outbox entry as the adapter sees it. */
+export function actionCall(entry: OutboxEntry): ActionCall {
+  return { id: entry.id, requestId: entry.requestId, orderId: entry.orderId, action: entry.endpoint, body: entry.body };
 }

@@ -167,7 +167,7 @@ export async function auditCsv(db: CacheDb, clock: Clock, requestId: string | nu
 
 export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
   // Equality reads (getAll), no anyOf or count cursors: fake-indexeddb walks cursors slowly.
-  const [held, sending, retry, failed, conflicts, refunds, failedRefunds] = await Promise.all([
+  const [held, sending, retry, failed, conflicts, refunds, failedRefunds, unknown] = await Promise.all([
     db.outbox.where('status').equals('held').primaryKeys(),
     db.outbox.where('status').equals('sending').primaryKeys(),
     db.outbox.where('status').equals('retry').primaryKeys(),
@@ -175,6 +175,7 @@ export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
     db.conflicts.count(),
     db.refunds.where('status').equals('pending').toArray(),
     db.refunds.where('status').equals('failed').toArray(),
+    db.outbox.where('status').equals('unknown').toArray(),
   ]);
   const pending = held.length + sending.length + retry.length;
   const refundsPending = new Map<string, { amount: Money; count: number }>();
@@ -194,6 +195,14 @@ export async function outboxSummary(db: CacheDb): Promise<OutboxSummary> {
       at: entry.settledAt ?? entry.createdAt,
     })),
     conflicts,
+    unknown: unknown.map((entry) => ({
+      id: entry.id,
+      requestId: entry.requestId,
+      orderId: entry.orderId,
+      endpoint: entry.endpoint,
+      message: entry.lastError?.message ?? 'The marketplace cannot say whether this decision was applied.',
+      at: entry.settledAt ?? entry.nextAttemptAt ?? entry.createdAt,
+    })),
     refundsPending: [...refundsPending.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([currency, total]) => ({ currency, amount: total.amount, count: total.count })),

@@ -40,7 +40,8 @@ export interface SettingRow {
   value: unknown;
 }
 
-export type OutboxStatus = 'held' | 'sending' | 'retry' | 'done' | 'failed' | 'conflict' | 'cancelled';
+/** unknown: the marketplace cannot say whether an attempt landed; the seller decides (never resent on its own). */
+export type OutboxStatus = 'held' | 'sending' | 'retry' | 'done' | 'failed' | 'conflict' | 'cancelled' | 'unknown';
 
 /** One decision to deliver: its id is the Idempotency-Key, its body is what is sent. */
 export interface OutboxEntry {
@@ -65,6 +66,8 @@ export interface OutboxEntry {
   settledAt: string | null;
   /** For a refund: what of it goes to each line and to shipping (from the quote decided). */
   refundParts?: RefundParts | null;
+  /** The last attempt may have reached the marketplace: its state is read before anything is sent again. */
+  uncertain?: boolean;
 }
 
 export interface AuditEntry {

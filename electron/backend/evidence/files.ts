@@ -7,7 +7,7 @@ import type { CacheDb, EvidenceRow } from '../cache/db';
 import { ensurePrivateDir, openPrivate } from '../cache/files';
 import type { CachedRequest } from '../cache/records';
 import type { Logger } from '../log';
-import type { MarketplaceHttpClient } from '../marketplace/http-client';
+import type { MarketplaceAdapter } from '../marketplace/adapter';
 
 /** Evidence images are small photos; anything larger is refused. */
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
@@ -152,7 +152,7 @@ function refusedUpFront(item: CachedRequest['evidence'][number]): string | null 
  */
 export class EvidenceStore {
   constructor(
-    private readonly deps: { db: CacheDb; http: MarketplaceHttpClient; dataDir: string; clock: Clock; log: Logger },
+    private readonly deps: { db: CacheDb; adapter: Pick<MarketplaceAdapter, 'fetchEvidence'>; dataDir: string; clock: Clock; log: Logger },
   ) {}
 
   /** Metadata rows for the evidence of these requests (called with each synced page). */
@@ -200,8 +200,7 @@ export class EvidenceStore {
   private async fetchOne(row: EvidenceRow): Promise<boolean> {
     let bytes: Buffer;
     try {
-      // A successful binary call always has bytes; an empty answer is simply not an image.
-      bytes = (await this.deps.http.call(`/v1/evidence/${encodeURIComponent(row.id)}`, { binaryMaxBytes: MAX_EVIDENCE_BYTES })).bytes ?? Buffer.alloc(0);
+      bytes = await this.deps.adapter.fetchEvidence(row.id, MAX_EVIDENCE_BYTES);
     } catch (error) {
       if (error instanceof DeskError && error.code === 'payload_too_large') {
         await this.refuse(row, `it is larger than ${MAX_EVIDENCE_BYTES / (1024 * 1024)} MiB`);

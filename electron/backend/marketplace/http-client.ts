@@ -133,7 +133,7 @@ export class Semaphore {
   }
 }
 
-type Attempt = { kind: 'answer'; answer: HttpAnswer } | { kind: 'network'; detail: string };
+export type Attempt = { kind: 'answer'; answer: HttpAnswer } | { kind: 'network'; detail: string; nobodyThere: boolean };
 
 /**
  * Failures that say "nobody is there" rather than "the line is bad": retrying within the same
@@ -150,6 +150,18 @@ export class MarketplaceHttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.bucket = new TokenBucket(options.clock, options.requestsPerSecond ?? 20, options.burst ?? 40);
     this.inFlight = new Semaphore(options.maxInFlight ?? 4);
+  }
+
+  /**
+   * One attempt, never repeated (rate limit and bound on calls in flight still apply): for a call
+   * whose repetition could apply twice. A network failure says whether the request surely never
+   * reached the marketplace (nobody answered the connect) or may have.
+   */
+  async once(path: string, callOptions: Omit<CallOptions, 'retry'> = {}): Promise<Attempt> {
+    return this.inFlight.run(async () => {
+      await this.bucket.take();
+      return this.attempt(path, callOptions);
+    });
   }
 
   async call(path: string, callOptions: CallOptions = {}): Promise<HttpAnswer> {
@@ -215,7 +227,8 @@ export class MarketplaceHttpClient {
       }
     } catch (error) {
       if (error instanceof DeskError) throw error;
-      return { kind: 'network', detail: networkDetail(error) };
+      const detail = networkDetail(error);
+      return { kind: 'network', detail, nobodyThere: NOBODY_THERE.has(detail) };
     }
     let body: unknown = null;
     if (text !== '') {

@@ -8,7 +8,7 @@ import { checkPendingDecision } from '../actions/conflicts';
 import type { CacheDb, ConflictRow, OutboxEntry, RefundRow, SyncMark } from '../cache/db';
 import { putRequests, searchTerms, toCachedRequest, type CachedRequest } from '../cache/records';
 import type { Logger } from '../log';
-import type { ListPage, ListParams, MarketplaceConnector } from '../marketplace/connector';
+import type { ListPage, ListParams, MarketplaceListing } from '../marketplace/listing';
 import { backoffDelay } from '../marketplace/http-client';
 import type { ViewMove } from '../queue/counts';
 import { phaseOf } from '../../../shared/domain/order';
@@ -18,7 +18,7 @@ export type Resource = 'orders' | 'requests';
 
 export interface SyncEngineDeps {
   db: CacheDb;
-  connector: MarketplaceConnector;
+  listing: MarketplaceListing;
   clock: Clock;
   log: Logger;
   /** Called on every status change (progress included). */
@@ -84,7 +84,7 @@ export class SyncEngine {
     this.pageSize = deps.pageSize ?? 200;
     this.status = {
       state: 'idle',
-      marketplaceUrl: deps.connector.baseUrl,
+      marketplaceUrl: deps.listing.endpoint,
       lastSyncAt: null,
       nextAttemptAt: null,
       message: null,
@@ -163,8 +163,8 @@ export class SyncEngine {
         await db.syncMarks.toCollection().modify({ since: null, cursor: null });
       }
       // Orders first, so a request's buyer and phase are there when the request arrives.
-      await this.pull('orders', (params) => this.deps.connector.listOrders(params), (items) => this.applyOrders(items));
-      await this.pull('requests', (params) => this.deps.connector.listRequests(params), (items) => this.applyRequests(items));
+      await this.pull('orders', (params) => this.deps.listing.listOrders(params), (items) => this.applyOrders(items));
+      await this.pull('requests', (params) => this.deps.listing.listRequests(params), (items) => this.applyRequests(items));
       this.failures = 0;
       const lastSyncAt = toInstant(this.deps.clock.now());
       await db.syncMarks.toCollection().modify({ lastSyncAt });

@@ -4,7 +4,7 @@ import type { Order } from '../../../shared/domain/order';
 import { toInstant, type Clock } from '../../../shared/domain/time';
 import type { SetAsideList, SetAsideRecord } from '../../../shared/ipc/contract';
 import type { CacheDb, QuarantinedRow } from '../cache/db';
-import type { QuarantinedRecord } from '../marketplace/connector';
+import type { QuarantinedRecord } from '../marketplace/listing';
 
 /**
  * Records set aside at sync ("quarantine"): what the marketplace sent that failed validation,

@@ -22,6 +22,12 @@ export const useOutboxStore = defineStore('outbox', () => {
     await load();
   }
 
+  /** A decision the marketplace could not say it applied: the seller checked and settles it. */
+  async function resolve(outboxId: string, resolution: 'mark_sent' | 'send_again'): Promise<void> {
+    unwrap(await getDesk().resolveOutbox({ outboxId, resolution }));
+    await load();
+  }
+
   async function retryRefund(requestId: string): Promise<void> {
     unwrap(await getDesk().retryRefund({ requestId }));
     await load();
@@ -33,5 +39,5 @@ export const useOutboxStore = defineStore('outbox', () => {
     });
   }
 
-  return { summary, error, load, retry, retryRefund, follow };
+  return { summary, error, load, retry, resolve, retryRefund, follow };
 });

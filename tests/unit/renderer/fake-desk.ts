@@ -44,7 +44,7 @@ export function createFakeDesk(answers: FakeDeskAnswers = {}): FakeDesk {
     'sync.status': status,
     'sync.now': status,
     'app.info': { version: 'test', dataDir: '/tmp/x', marketplaceUrl: status.marketplaceUrl },
-    'outbox.summary': { pending: 0, failed: [], conflicts: 0, refundsPending: [], refundsFailed: [] },
+    'outbox.summary': { pending: 0, failed: [], conflicts: 0, unknown: [], refundsPending: [], refundsFailed: [] },
     ...answers.more,
   };
   const api = createDeskApi({

@@ -151,7 +151,7 @@ describe('the detail store', () => {
     expect(store.detail?.request.buyerMessage).toBe('after the sync');
 
     fake.details.set('r-1', makeDetail({ request: { id: 'r-1', buyerMessage: 'after the outbox' }, detail: { local: null } }));
-    fake.emit('outbox.changed', { pending: 0, failed: [], conflicts: 0, refundsPending: [], refundsFailed: [] });
+    fake.emit('outbox.changed', { pending: 0, failed: [], conflicts: 0, unknown: [], refundsPending: [], refundsFailed: [] });
     await flushPromises();
     expect(store.detail?.request.buyerMessage).toBe('after the outbox');
 

@@ -36,6 +36,7 @@ beforeEach(() => {
     pending: 0,
     failed: [failedDecision('ob-1', 'o-1'), failedDecision('ob-2', 'o-2')],
     conflicts: 0,
+    unknown: [],
     refundsPending: [],
     refundsFailed: [{ requestId: 'req-o-3', orderId: 'o-3', amount: money(12_345, 'KWD'), failure: 'The buyer’s card was closed.', at: at(-HALF_HOUR) }],
   };
@@ -45,6 +46,10 @@ beforeEach(() => {
       'outbox.retry': (input: { outboxId: string }) => {
         summary = { ...summary, failed: summary.failed.filter((entry) => entry.id !== input.outboxId) };
         return decided;
+      },
+      'outbox.resolve': (input: { outboxId: string; resolution: string }) => {
+        summary = { ...summary, unknown: summary.unknown.filter((entry) => entry.id !== input.outboxId) };
+        return { status: input.resolution === 'mark_sent' ? 'done' : 'retry' };
       },
       'refunds.retry': (input: { requestId: string }) => {
         summary = { ...summary, refundsFailed: summary.refundsFailed.filter((refund) => refund.requestId !== input.requestId) };
@@ -120,6 +125,36 @@ describe('the outbox dialog', () => {
     expect(notices()).toEqual([{ tone: 'error', text: 'The marketplace did not answer.' }]);
     expect(listed(wrapper)).toContain('Order o-1');
     expect(wrapper.findAll('li.failure button').map((each) => each.attributes('disabled'))).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('lists a decision the marketplace could not say it applied, with the sentence; the seller marks it sent or sends it again', async () => {
+    const sentence = 'We cannot tell whether this refund reached AliExpress (no answer): check order 8123 there, then mark it sent or send it again.';
+    summary = {
+      ...summary,
+      failed: [],
+      refundsFailed: [],
+      unknown: [
+        { id: 'ob-u1', requestId: 'req-8123', orderId: '8123', endpoint: 'accept', message: sentence, at: at(-60_000) },
+        { id: 'ob-u2', requestId: 'req-8124', orderId: '8124', endpoint: 'refuse', message: sentence, at: at(-60_000) },
+      ],
+    };
+    const wrapper = await openDialog();
+    expect(listed(wrapper)).toEqual(['Order 8123', 'Order 8124']);
+    expect(wrapper.find('li.unknown-outcome .muted').text()).toBe(sentence);
+    expect(wrapper.find('li.unknown-outcome').findAll('button').map((each) => each.text())).toEqual(['Mark sent', 'Send again']);
+    await wrapper.findAll('li.unknown-outcome')[0]?.findAll('button')[0]?.trigger('click');
+    await flushPromises();
+    await wrapper.findAll('li.unknown-outcome')[0]?.findAll('button')[1]?.trigger('click');
+    await flushPromises();
+    expect(desk.inputsOf('outbox.resolve')).toEqual([
+      { outboxId: 'ob-u1', resolution: 'mark_sent' },
+      { outboxId: 'ob-u2', resolution: 'send_again' },
+    ]);
+    expect(notices()).toEqual([
+      { tone: 'info', text: 'Marked sent.' },
+      { tone: 'info', text: 'Sent again.' },
+    ]);
+    expect(wrapper.find('.empty').text()).toBe('Nothing failed.');
   });
 
   it.each(HOSTILE_NAMES)('isolates the marketplace\'s words and the order ids (%s)', async (_label, hostile) => {

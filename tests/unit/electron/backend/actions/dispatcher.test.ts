@@ -9,6 +9,7 @@ import type { CacheDb, OutboxEntry } from '../../../../../electron/backend/cache
 import { openDurableCache, type DurableCache } from '../../../../../electron/backend/cache/durable';
 import { CACHE_SCHEMA } from '../../../../../electron/backend/cache/schema';
 import { silentLogger } from '../../../../../electron/backend/log';
+import { createDemoAdapter } from '../../../../../electron/backend/marketplace/demo';
 import { MarketplaceHttpClient } from '../../../../../electron/backend/marketplace/http-client';
 import { createManualClock, type ManualClock } from '../../../../../electron/simulator/clock';
 import { mulberry32, type Random } from '../../../../../shared/domain/random';
@@ -51,7 +52,7 @@ async function dispatcherAgainstADownMarketplace(random: Random, retry: { baseMs
   const dispatcher = new Dispatcher({
     db: cache.db,
     clock,
-    http,
+    adapter: createDemoAdapter(http),
     flush: () => cache.flush(),
     log: silentLogger,
     onRequestsChanged: () => undefined,
@@ -67,7 +68,8 @@ async function dispatcherAgainstADownMarketplace(random: Random, retry: { baseMs
     requestId: 'request-1',
     orderId: 'order-1',
     endpoint: 'accept',
-    body: {},
+    // A version to compare with: every retry after the first reads the outcome before sending again.
+    body: { expectedVersion: 1 },
     decision: {},
     status: 'held',
     dueAt: toInstant(START_MS),

@@ -9,6 +9,7 @@ import type { CacheDb, OutboxEntry } from '../../../../../electron/backend/cache
 import { openDurableCache } from '../../../../../electron/backend/cache/durable';
 import { CACHE_SCHEMA } from '../../../../../electron/backend/cache/schema';
 import { silentLogger } from '../../../../../electron/backend/log';
+import { createDemoAdapter } from '../../../../../electron/backend/marketplace/demo';
 import { MarketplaceHttpClient } from '../../../../../electron/backend/marketplace/http-client';
 import { createManualClock } from '../../../../../electron/simulator/clock';
 import { mulberry32 } from '../../../../../shared/domain/random';
@@ -81,7 +82,7 @@ describe('nothing leaves the machine before it is on disk', () => {
       durableUpTo = cache.stats().flushedSeq;
     };
     const http = new MarketplaceHttpClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 't', clock, maxAttempts: 1, random: mulberry32(1) });
-    const dispatcher = new Dispatcher({ db: cache.db, clock, http, flush, log: silentLogger, onRequestsChanged: () => undefined, onOutboxChanged: () => undefined, random: mulberry32(2) });
+    const dispatcher = new Dispatcher({ db: cache.db, clock, adapter: createDemoAdapter(http), flush, log: silentLogger, onRequestsChanged: () => undefined, onOutboxChanged: () => undefined, random: mulberry32(2) });
     cleanups.push(() => dispatcher.stop());
 
     // A decision's outbox entry, committed in memory and due now; nothing flushed it.

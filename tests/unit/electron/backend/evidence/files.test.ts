@@ -16,6 +16,7 @@ import {
   sniffImageType,
 } from '../../../../../electron/backend/evidence/files';
 import type { Logger } from '../../../../../electron/backend/log';
+import { createDemoAdapter } from '../../../../../electron/backend/marketplace/demo';
 import { MarketplaceHttpClient } from '../../../../../electron/backend/marketplace/http-client';
 import { createManualClock } from '../../../../../electron/simulator/clock';
 import { renderEvidencePng } from '../../../../../electron/simulator/png';
@@ -221,7 +222,7 @@ async function openStore(url: string): Promise<{ store: EvidenceStore; db: Cache
   const log: Logger = { info() {}, warn: (message) => warnings.push(message), error: (message) => warnings.push(message) };
   // One attempt per call: a failure is retried by the next pass, which is what is tested here.
   const http = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock, maxAttempts: 1, random: () => 0 });
-  return { store: new EvidenceStore({ db: cache.db, http, dataDir, clock, log }), db: cache.db, dataDir, warnings };
+  return { store: new EvidenceStore({ db: cache.db, adapter: createDemoAdapter(http), dataDir, clock, log }), db: cache.db, dataDir, warnings };
 }
 
 describe('evidence files Cancel Desk refuses', () => {

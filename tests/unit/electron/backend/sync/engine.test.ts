@@ -6,7 +6,7 @@ import type { CacheDb } from '../../../../../electron/backend/cache/db';
 import { openDurableCache } from '../../../../../electron/backend/cache/durable';
 import { CACHE_SCHEMA } from '../../../../../electron/backend/cache/schema';
 import { silentLogger } from '../../../../../electron/backend/log';
-import type { MarketplaceConnector } from '../../../../../electron/backend/marketplace/connector';
+import type { MarketplaceListing } from '../../../../../electron/backend/marketplace/listing';
 import { SyncEngine } from '../../../../../electron/backend/sync/engine';
 import { createManualClock, type ManualClock } from '../../../../../electron/simulator/clock';
 import { DeskError } from '../../../../../shared/errors';
@@ -28,8 +28,8 @@ afterEach(async () => {
 });
 
 /** A marketplace nobody answers for: every pass fails. */
-const unreachable: MarketplaceConnector = {
-  baseUrl: 'http://marketplace.invalid',
+const unreachable: MarketplaceListing = {
+  endpoint: 'http://marketplace.invalid',
   listOrders: () => Promise.reject(new DeskError('marketplace_unreachable', 'The marketplace did not answer (ECONNREFUSED).')),
   listRequests: () => Promise.reject(new DeskError('marketplace_unreachable', 'The marketplace did not answer (ECONNREFUSED).')),
 };
@@ -43,7 +43,7 @@ async function engineAgainstAnUnreachableMarketplace(random: Random, retry: { ba
   await cache.fullyLoaded;
   const engine = new SyncEngine({
     db: cache.db,
-    connector: unreachable,
+    listing: unreachable,
     clock,
     log: silentLogger,
     onStatus: () => undefined,

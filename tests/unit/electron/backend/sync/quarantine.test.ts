@@ -6,7 +6,7 @@ import type { CacheDb } from '../../../../../electron/backend/cache/db';
 import { openDurableCache } from '../../../../../electron/backend/cache/durable';
 import { CACHE_SCHEMA } from '../../../../../electron/backend/cache/schema';
 import { silentLogger } from '../../../../../electron/backend/log';
-import type { QuarantinedRecord } from '../../../../../electron/backend/marketplace/connector';
+import type { QuarantinedRecord } from '../../../../../electron/backend/marketplace/listing';
 import { SET_ASIDE_CSV_HEADER, SetAsideBook } from '../../../../../electron/backend/sync/quarantine';
 import { createManualClock } from '../../../../../electron/simulator/clock';
 import { generateDataset } from '../../../../../electron/simulator/data';

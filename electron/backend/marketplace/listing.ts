@@ -25,13 +25,10 @@ export interface ListPage<T> {
   nextCursor: string | null;
 }
 
-/**
- * What the backend needs from a marketplace, marketplace-neutral: the demo marketplace
- * implements it today, a real AliExpress connector can tomorrow. Implementations validate every
- * payload and retry transient failures themselves; what they throw is a DeskError.
- */
-export interface MarketplaceConnector {
-  readonly baseUrl: string;
+/** The reading half of a marketplace adapter: what sync needs. */
+export interface MarketplaceListing {
+  /** Where the marketplace is (for the status bar and logs; never a secret). */
+  readonly endpoint: string;
   listOrders(params: ListParams): Promise<ListPage<Order>>;
   listRequests(params: ListParams): Promise<ListPage<CancelRequest>>;
 }

@@ -1,19 +1,10 @@
 import { z } from 'zod';
-import { OrderSchema, type Order } from '../../../shared/domain/order';
-import { CancelRequestSchema, type CancelRequest } from '../../../shared/domain/request';
-import type { Clock } from '../../../shared/domain/time';
-import { DeskError } from '../../../shared/errors';
-import { describeIssues } from '../../../shared/ipc/dispatch';
-import type { ListPage, ListParams, MarketplaceConnector, QuarantinedRecord } from './connector';
-import { MarketplaceHttpClient, type HttpClientOptions } from './http-client';
-
-export type DemoConnectorOptions = Omit<HttpClientOptions, 'clock'> & { clock: Clock };
-
-/** The demo marketplace's HTTP client: it runs on this machine and sets no rate limit of its own. */
-export function createDemoHttpClient(options: DemoConnectorOptions): MarketplaceHttpClient {
-  // A real marketplace's connector sets the limits its API documents.
-  return new MarketplaceHttpClient({ requestsPerSecond: 500, burst: 500, ...options });
-}
+import { OrderSchema, type Order } from '../../../../shared/domain/order';
+import { CancelRequestSchema, type CancelRequest } from '../../../../shared/domain/request';
+import { DeskError } from '../../../../shared/errors';
+import { describeIssues } from '../../../../shared/ipc/dispatch';
+import type { MarketplaceHttpClient } from '../http-client';
+import type { ListPage, ListParams, MarketplaceListing, QuarantinedRecord } from '../listing';
 
 const PageEnvelopeSchema = z.object({
   items: z.array(z.unknown()).max(1000),
@@ -22,8 +13,8 @@ const PageEnvelopeSchema = z.object({
 
 const EXCERPT_CHARS = 500;
 
-/** The demo marketplace over HTTP; every payload is validated here, at the boundary. */
-export function createDemoConnector(http: MarketplaceHttpClient): MarketplaceConnector {
+/** The demo marketplace's change feeds over HTTP; every payload is validated here, at the boundary. */
+export function demoListing(http: MarketplaceHttpClient): MarketplaceListing {
 
   async function listPage<T>(resource: 'orders' | 'requests', schema: z.ZodType<T>, params: ListParams): Promise<ListPage<T>> {
     const query = new URLSearchParams({ limit: String(params.limit) });
@@ -48,7 +39,7 @@ export function createDemoConnector(http: MarketplaceHttpClient): MarketplaceCon
   }
 
   return {
-    baseUrl: http.baseUrl,
+    endpoint: http.baseUrl,
     listOrders: (params) => listPage<Order>('orders', OrderSchema, params),
     listRequests: (params) => listPage<CancelRequest>('requests', CancelRequestSchema, params),
   };
