@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PolicySchema } from './rules/policy';
+import { DEFAULT_MESSAGE_TEMPLATES, MessageTemplatesSchema } from './messages/templates';
 
 const SyncIntervalMinutesSchema = z.number().int().min(1).max(24 * 60);
 /** 0 turns deadline notifications off. */
@@ -15,6 +16,8 @@ export const SettingsSchema = z.object({
   /** A notification when a request enters its last N hours before the deadline; 0 turns them off. */
   deadlineAlertHours: DeadlineAlertHoursSchema.default(4),
   policy: PolicySchema.default(PolicySchema.parse({})),
+  /** Texts the reply dialog offers, with placeholders ({orderId}, {amount}, {dueDate}, {buyerName}). */
+  messageTemplates: MessageTemplatesSchema.default(() => DEFAULT_MESSAGE_TEMPLATES.map((template) => ({ ...template }))),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -29,6 +32,8 @@ export const SettingsPatchSchema = z
     syncIntervalMinutes: SyncIntervalMinutesSchema.optional(),
     deadlineAlertHours: DeadlineAlertHoursSchema.optional(),
     policy: PolicySchema.optional(),
+    /** Replaces the whole list. */
+    messageTemplates: MessageTemplatesSchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
@@ -41,5 +46,6 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     syncIntervalMinutes: patch.syncIntervalMinutes ?? current.syncIntervalMinutes,
     deadlineAlertHours: patch.deadlineAlertHours ?? current.deadlineAlertHours,
     policy: patch.policy ?? current.policy,
+    messageTemplates: patch.messageTemplates ?? current.messageTemplates,
   };
 }

@@ -6,37 +6,55 @@ import type { ChannelOutput, ChannelParsedInput, EventName, EventPayload } from 
 import { BulkActionSchema } from '../../shared/rules/bulk';
 import type { BackendChannel } from './channels';
 import { decide, plan, undo, type DecisionDeps } from './actions/decide';
+import { decideRecommended, planRecommended } from './actions/recommended';
 import { Dispatcher } from './actions/dispatcher';
 import { auditCsv, listAudit, outboxSummary, requestDetail } from './actions/records';
 import { resolveUnknown } from './actions/resolve';
 import { retryRefund } from './actions/refunds';
+import { listThread, sendMessage } from './actions/messages';
 import { join } from 'node:path';
 import type { CacheDb } from './cache/db';
 import { openDurableCache, type DurableCache, type RecoveryReport } from './cache/durable';
 import { CACHE_SCHEMA, QUEUE_TABLES } from './cache/schema';
 import { escapingLogger, type Logger } from './log';
 import { createAdapter, type MarketplaceAdapter } from './marketplace';
+import { memoryVault, type CredentialVault } from './stores/credentials';
+import { StoreRegistry, type EmbeddedMarketplace, type StoreSeed } from './stores/registry';
+import { removeStoreRecords } from './stores/removal';
+import { MAIN_STORE_ID } from './sync/engine';
 import type { HttpClientOptions } from './marketplace/http-client';
 import { ViewCounter, type ViewMove } from './queue/counts';
 import { QueueIndex } from './queue/memory-index';
 import { listQueueIds } from './queue/ids';
 import { listQueue } from './queue/queries';
 import { queueCsv } from './queue/export';
+import { storeCounts } from './queue/store-counts';
 import { InsightsIndex, type InsightsSource } from './insights/aggregate';
 import { SettingsStore } from './settings';
-import { SyncEngine } from './sync/engine';
 import { listSetAside, setAsideCsv } from './sync/quarantine';
 import { systemRandom } from './system-random';
 import { EvidenceStore } from './evidence/files';
+import { SellerEvidenceStore } from './evidence/seller';
 
 export { isBackendChannel, type BackendChannel } from './channels';
 
 export interface BackendOptions {
   /** Where the cache lives on disk. */
   dataDir: string;
-  marketplace: { baseUrl: string; token: string };
-  /** The marketplace's adapter, when the caller builds it (tests); otherwise the demo's, from `marketplace`. */
+  /** One marketplace, as one store ('main'): tests, tools and benchmarks. */
+  marketplace?: { baseUrl: string; token: string };
+  /** That store's adapter, when the caller builds it (tests); otherwise the demo's, from `marketplace`. */
   adapter?: MarketplaceAdapter;
+  /** The stores the app offers out of the box (added on the first start; the seller may remove them). */
+  stores?: readonly StoreSeed[];
+  /** The demo marketplaces the shell runs itself this time, by the name an embedded store gives. */
+  embedded?: Readonly<Record<string, EmbeddedMarketplace>>;
+  /** Where the stores' credentials are kept (default: in memory, for this session). */
+  credentials?: CredentialVault;
+  /** Adapters built by the caller, by store id (tests). */
+  adapters?: Readonly<Record<string, MarketplaceAdapter>>;
+  /** Stores syncing at once (default 3). */
+  syncConcurrency?: number;
   clock: Clock;
   log: Logger;
   appVersion?: string;
@@ -104,7 +122,7 @@ export function createBackend(options: BackendOptions): Backend {
   });
   const counter = new ViewCounter();
   const queueIndex = new QueueIndex();
-  const insights = new InsightsIndex();
+  let insights = new InsightsIndex();
   /** Every committed change to requests moves the counts, the queue's orders and the Insights together. */
   const requestsChanged = (moves: ViewMove[]): void => {
     counter.apply(moves);
@@ -152,45 +170,60 @@ export function createBackend(options: BackendOptions): Backend {
     });
   };
 
-  // The backend speaks to marketplaces only through their adapters (electron/backend/marketplace/).
-  const adapter: MarketplaceAdapter = options.adapter ?? createAdapter({ kind: 'demo', ...options.marketplace }, { ...options.http, clock, random });
-  const evidence = new EvidenceStore({ db, adapter, dataDir: options.dataDir, clock, log });
-  const sync = new SyncEngine({
+  // The backend speaks to marketplaces only through their adapters (electron/backend/marketplace/),
+  // one per store; a desk built for one marketplace (`marketplace`) has one store, 'main'. The
+  // evidence store is declared below: the stores' callbacks only run once the backend started.
+  const stores = new StoreRegistry({
     db,
-    listing: adapter,
     clock,
     log,
-    intervalMs: options.syncIntervalMs,
-    retryBaseMs: options.syncRetry?.baseMs,
-    retryCapMs: options.syncRetry?.capMs,
-    random,
+    seeds: options.stores ?? [{ id: MAIN_STORE_ID, name: 'Store', kind: 'demo', endpoint: { embedded: MAIN_STORE_ID } }],
+    embedded: options.embedded ?? (options.marketplace === undefined ? {} : { [MAIN_STORE_ID]: options.marketplace }),
+    credentials: options.credentials ?? memoryVault(),
+    createAdapter: (connection) => createAdapter(connection, { ...options.http, clock, random }),
+    adapters: options.adapters ?? (options.adapter === undefined ? undefined : { [MAIN_STORE_ID]: options.adapter }),
+    concurrency: options.syncConcurrency,
+    engine: {
+      db,
+      clock,
+      log,
+      intervalMs: options.syncIntervalMs,
+      retryBaseMs: options.syncRetry?.baseMs,
+      retryCapMs: options.syncRetry?.capMs,
+      random,
+      onRequestsChanged: (moves) => {
+        requestsChanged(moves);
+        announceQueue();
+      },
+      onConflicts: () => {
+        announceQueue();
+        announceOutbox();
+      },
+      onRequestsWritten: (rows) => evidence.record(rows),
+      onPassComplete: async () => {
+        if ((await evidence.fetchMissing((storeId) => stores.adapterFor(storeId))) > 0) announceQueue();
+      },
+    },
     onStatus: (status) => emit('sync.status', status),
-    onRequestsChanged: (moves) => {
-      requestsChanged(moves);
-      announceQueue();
-    },
-    onConflicts: () => {
-      announceQueue();
-      announceOutbox();
-    },
-    onRequestsWritten: (rows) => evidence.record(rows),
-    onPassComplete: async () => {
-      if ((await evidence.fetchMissing()) > 0) announceQueue();
-    },
+    onStoresChanged: () => emit('stores.changed', stores.views()),
   });
+  const evidence = new EvidenceStore({ db, dataDir: options.dataDir, clock, log });
 
   // Durable before the seller is answered: the journal is fsynced (sync writes group-commit).
   const flush = (): Promise<void> => cache().flush();
+  // The seller's photos for refusals and offers, uploaded by the dispatcher with their decision.
+  const photos = new SellerEvidenceStore({ db, dataDir: options.dataDir, clock, log, flush, capabilities: (storeId) => stores.capabilities(storeId) });
 
   const dispatcher = new Dispatcher({
     db,
     clock,
-    adapter,
+    adapterFor: (storeId) => stores.adapterFor(storeId),
     flush,
     log,
     retryBaseMs: options.dispatchRetry?.baseMs,
     retryCapMs: options.dispatchRetry?.capMs,
     random,
+    attachments: (entry) => photos.forEntry(entry),
     onRequestsChanged: (moves) => {
       requestsChanged(moves);
       announceQueue();
@@ -204,6 +237,8 @@ export function createBackend(options: BackendOptions): Backend {
     clock,
     flush,
     policy: () => settings.get().policy,
+    capabilities: (storeId) => stores.capabilities(storeId),
+    discardPhotos: (paths) => photos.discard(paths),
     onRequestsChanged: (moves) => {
       requestsChanged(moves);
       announceQueue();
@@ -221,6 +256,15 @@ export function createBackend(options: BackendOptions): Backend {
     audit: () => db.audit.toArray(),
   };
 
+  /** After requests left the cache (a store removed): the queue's orders, the counts and the Insights again. */
+  const rebuildIndexes = async (): Promise<void> => {
+    queueIndex.load(await db.requests.toArray());
+    counter.initialise(queueIndex);
+    counter.setConflicts(await db.conflicts.count());
+    insights = new InsightsIndex();
+    await insights.build(insightsSource);
+  };
+
   /** For calls that read orders or the audit log: those tables may still be loading after a restart. */
   const loaded = async <T>(work: () => Promise<T>): Promise<T> => {
     await cache().fullyLoaded;
@@ -232,20 +276,36 @@ export function createBackend(options: BackendOptions): Backend {
       Promise.resolve({
         version: options.appVersion ?? '0.0.0',
         dataDir: options.dataDir,
-        marketplaceUrl: options.marketplace.baseUrl,
+        marketplaceUrl: stores.status().marketplaceUrl,
       }),
     // Search reads its own table, which loads after the queue's: wait for it.
     'queue.list': (input) => (input.search === '' ? listQueue(db, counter, queueIndex, input) : loaded(() => listQueue(db, counter, queueIndex, input))),
+    'queue.storeCounts': () => storeCounts(db, queueIndex),
     'queue.counts': async () => {
       counter.setConflicts(await db.conflicts.count());
       return counter.snapshot();
     },
-    'sync.status': () => Promise.resolve(sync.getStatus()),
-    'sync.now': (input) => loaded(() => sync.syncNow({ full: input.full })),
+    'sync.status': () => Promise.resolve(stores.status()),
+    'sync.now': (input) => loaded(() => stores.syncNow({ full: input.full })),
+    'stores.list': () => Promise.resolve(stores.views()),
+    'stores.add': (input) => loaded(() => stores.add(input)),
+    'stores.update': (input) => loaded(() => stores.update(input)),
+    'stores.remove': (input) =>
+      loaded(() =>
+        stores.remove(input.storeId, async (storeId) => {
+          const counts = await removeStoreRecords(db, storeId, clock);
+          await flush();
+          await rebuildIndexes();
+          announceQueue();
+          return counts;
+        }),
+      ),
     'queue.ids': (input) => (input.search === '' ? listQueueIds(db, counter, queueIndex, input) : loaded(() => listQueueIds(db, counter, queueIndex, input))),
-    'requests.get': (input) => loaded(() => requestDetail(db, input.requestId, { clock, policy: () => settings.get().policy })),
+    'requests.get': (input) => loaded(() => requestDetail(db, input.requestId, { clock, policy: () => settings.get().policy, capabilities: (storeId) => stores.capabilities(storeId) })),
     'decisions.decide': (input) => loaded(() => decide(decisions, input.requestIds, input.action)),
     'decisions.plan': (input) => loaded(() => plan(decisions, input.requestIds, input.action)),
+    'decisions.planRecommended': (input) => loaded(() => planRecommended(decisions, input.requestIds)),
+    'decisions.decideRecommended': (input) => loaded(() => decideRecommended(decisions, input.items)),
     'decisions.undo': (input) => loaded(() => undo(decisions, input.batchId)),
     'notes.add': async (input) => {
       const row = await db.requests.get(input.requestId);
@@ -281,6 +341,7 @@ export function createBackend(options: BackendOptions): Backend {
       if (entry.endpoint === 'retry-refund') {
         throw new DeskError('not_retryable', 'This was a refund retry; retry the refund itself from the failed refunds.');
       }
+      if (entry.decision.type === 'message') throw new DeskError('not_retryable', 'This was a message to the buyer; write it again from the conversation.');
       const action = BulkActionSchema.parse(entry.decision);
       const result = await decide(decisions, [entry.requestId], action);
       await db.outbox.put({ ...entry, status: 'cancelled', settledAt: toInstant(clock.now()) });
@@ -306,6 +367,8 @@ export function createBackend(options: BackendOptions): Backend {
       return { dismissed };
     },
     'evidence.get': (input) => loaded(() => evidence.read(input.evidenceId)),
+    'evidence.attach': (input) => loaded(() => photos.attach(input)),
+    'evidence.detach': (input) => loaded(() => photos.detach(input.attachmentId)),
     'audit.list': (input) => loaded(() => listAudit(db, input)),
     'audit.exportCsv': (input) => loaded(() => auditCsv(db, clock, input.requestId)),
     'insights.get': (input) =>
@@ -315,15 +378,19 @@ export function createBackend(options: BackendOptions): Backend {
       }),
     // Like queue.list: a view is served from the queue's tables; a search waits for its own table.
     'queue.exportCsv': (input) =>
-      input.search === '' ? queueCsv(db, counter, queueIndex, clock, input) : loaded(() => queueCsv(db, counter, queueIndex, clock, input)),
+      input.search === ''
+        ? queueCsv(db, counter, queueIndex, clock, input, (id) => stores.name(id))
+        : loaded(() => queueCsv(db, counter, queueIndex, clock, input, (id) => stores.name(id))),
     // The list of records set aside loads with the rest of the cache (it is not a queue table).
     'quarantine.list': (input) => loaded(() => listSetAside(db, input.limit)),
     'quarantine.exportCsv': () => loaded(() => setAsideCsv(db, clock)),
+    'messages.list': (input) => loaded(() => listThread(decisions, input.requestId)),
+    'messages.send': (input) => loaded(() => sendMessage(decisions, input.requestId, input.text)),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.update': async (patch) => {
       const next = await settings.update(patch);
       await flush();
-      if (options.syncIntervalMs === undefined) sync.setInterval(next.syncIntervalMinutes * 60_000);
+      if (options.syncIntervalMs === undefined) stores.setInterval(next.syncIntervalMinutes * 60_000);
       emit('settings.changed', next);
       return next;
     },
@@ -368,13 +435,14 @@ export function createBackend(options: BackendOptions): Backend {
       counter.initialise(queueIndex);
       counter.setConflicts(await db.conflicts.count());
       const loaded = await settings.load();
-      if (options.syncIntervalMs === undefined) sync.setInterval(loaded.syncIntervalMinutes * 60_000);
+      await stores.load();
+      if (options.syncIntervalMs === undefined) stores.setInterval(loaded.syncIntervalMinutes * 60_000);
       // Sync and delivery write orders and audit entries: they wait for the whole cache.
       void durable.fullyLoaded.then(
         async () => {
           // The Insights build in the background from the loaded cache (orders and the audit log).
           insights.build(insightsSource).catch((error: unknown) => log.error(`insights: ${error instanceof Error ? error.message : String(error)}`));
-          await sync.start();
+          await stores.start();
           dispatcher.wake();
         },
         (error: unknown) => log.error(`the cache did not finish loading: ${error instanceof Error ? error.message : String(error)}`),
@@ -382,13 +450,13 @@ export function createBackend(options: BackendOptions): Backend {
     },
     async close() {
       cancelOutboxEvent?.();
-      sync.stop();
+      stores.stop();
       await dispatcher.stop();
-      await sync.idle();
+      await stores.idle();
       await durable?.close();
       durable = null;
     },
-    syncIdle: () => sync.idle(),
+    syncIdle: () => stores.idle(),
     // What is due is known only once the outbox has loaded (start() resolves before that).
     dispatchIdle: async () => {
       await cache().fullyLoaded;

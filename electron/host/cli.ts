@@ -1,21 +1,25 @@
 /**
- * `npm run start:web`: the backend and the built renderer in a browser, on the embedded demo
- * marketplace unless --marketplace-url is given. Prints exactly one line on stdout (the running
+ * `npm run start:web`: the backend and the built renderer in a browser, on the two embedded demo
+ * stores (electron/simulator/demo-stores.ts) unless --marketplace-url is given. Prints exactly one line on stdout (the running
  * address); everything else, the log included, goes to stderr.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createBackend } from '../backend';
+import { createBackend, type BackendOptions } from '../backend';
+import { memoryVault } from '../backend/stores/credentials';
 import { createSteadyClock, systemClock } from '../backend/system-clock';
 import { systemRandom } from '../backend/system-random';
-import { createSimulator, type Simulator } from '../simulator/server';
+import { startDemoStores, type RunningDemoStores } from '../simulator/demo-stores';
 import { createHostConnection, loadSavedConnection } from './connection';
 import { createConsoleLog } from './console-log';
 import { MARKETPLACE_TOKEN_ENV, parseHostArgs } from './options';
 import { startHost } from './server';
 
 const consoleLog = createConsoleLog('[desk]');
+
+/** The store of a marketplace named with --marketplace-url. */
+const REMOTE_STORE_ID = 'marketplace';
 
 /** The first line of standard input (a pipe, a redirected file, or typed at a prompt). */
 async function readTokenFromStdin(): Promise<string> {
@@ -54,25 +58,33 @@ async function main(): Promise<void> {
   const { saved, problem } = await loadSavedConnection(dataDir);
   if (problem !== null) log.warn(problem);
   const remoteUrl = args['marketplace-url'] ?? (saved.kind === 'remote' ? saved.marketplaceUrl : undefined);
-  let simulator: Simulator | null = null;
-  let marketplace: { baseUrl: string; token: string };
+  let demo: RunningDemoStores | null = null;
+  let backendStores: Pick<BackendOptions, 'stores' | 'embedded' | 'credentials'>;
+  let activeUrl: string;
   if (remoteUrl !== undefined) {
-    marketplace = { baseUrl: remoteUrl, token: args.marketplaceToken?.value ?? '' };
-    if (marketplace.token === '') {
+    const token = args.marketplaceToken?.value ?? '';
+    if (token === '') {
       log.warn(
-        `no marketplace token was given (${MARKETPLACE_TOKEN_ENV}, --marketplace-token-file or --marketplace-token-stdin): the marketplace will refuse the calls`,
+        `no marketplace token was given (${MARKETPLACE_TOKEN_ENV}, --marketplace-token-file or --marketplace-token-stdin): enter it for the store in Settings`,
       );
     }
+    // One store on the marketplace named on the command line (its token kept for this session).
+    backendStores = {
+      stores: [{ id: REMOTE_STORE_ID, name: 'Marketplace', kind: 'demo', endpoint: { url: remoteUrl } }],
+      credentials: memoryVault(token === '' ? {} : { [REMOTE_STORE_ID]: token }),
+    };
+    activeUrl = remoteUrl;
   } else {
-    if (args.marketplaceToken !== null) log.warn(`the marketplace token from ${args.marketplaceToken.source} is not used: the embedded demo marketplace runs (no --marketplace-url)`);
-    simulator = await createSimulator({ seed: args.seed, orders: args.orders, ...(startAt === undefined ? {} : { clock, startMs: Date.parse(startAt) }) });
-    consoleLog.addSecret(simulator.token);
-    marketplace = { baseUrl: simulator.url, token: simulator.token };
+    if (args.marketplaceToken !== null) log.warn(`the marketplace token from ${args.marketplaceToken.source} is not used: the embedded demo stores run (no --marketplace-url)`);
+    demo = await startDemoStores({ seed: args.seed, orders: args.orders, ...(startAt === undefined ? {} : { clock, startMs: Date.parse(startAt) }) });
+    for (const { simulator } of demo.simulators) consoleLog.addSecret(simulator.token);
+    backendStores = { stores: demo.seeds, embedded: demo.embedded };
+    activeUrl = demo.simulators[0]?.simulator.url ?? '';
   }
 
   const backend = createBackend({
     dataDir,
-    marketplace,
+    ...backendStores,
     clock,
     random: systemRandom,
     log,
@@ -82,8 +94,8 @@ async function main(): Promise<void> {
   await backend.start();
   const connection = createHostConnection({
     dataDir,
-    active: { kind: simulator === null ? 'remote' : 'demo', marketplaceUrl: marketplace.baseUrl },
-    token: simulator === null ? marketplace.token : null,
+    active: { kind: demo === null ? 'remote' : 'demo', marketplaceUrl: activeUrl },
+    token: demo === null ? (args.marketplaceToken?.value ?? null) : null,
     log,
   });
   const host = await startHost({ backend, connection, rendererDir: resolve(args['renderer-dir']), port: args.port, log });
@@ -93,8 +105,8 @@ async function main(): Promise<void> {
   // started it, written as they are: the demo's admin token is what its /_sim/ controls need.
   console.log(`Cancel Desk is running at ${host.url}`);
   console.error(`Data folder: ${dataDir}`);
-  if (simulator !== null) {
-    console.error(`Demo marketplace at ${simulator.url} (admin token ${simulator.adminToken}, for its /_sim/ ledger, clock and fault controls)`);
+  for (const { store, simulator } of demo?.simulators ?? []) {
+    console.error(`Demo marketplace of ${store.name} (${store.id}) at ${simulator.url} (admin token ${simulator.adminToken}, for its /_sim/ ledger, clock and fault controls)`);
   }
 
   let closing = false;
@@ -105,7 +117,7 @@ async function main(): Promise<void> {
     void (async () => {
       await host.close();
       await backend.close();
-      await simulator?.close();
+      await demo?.close();
       process.exit(0);
     })();
   };

@@ -55,7 +55,9 @@ const ClientMessageSchema = z.object({
   input: z.unknown(),
 });
 
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+// A seller's photo crosses as base64 (evidence.attach: at most 14 MiB of it, shared/ipc/seller-evidence.ts);
+// every other call is far smaller. A frame over this closes that connection only (1009).
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export async function startHost(options: HostOptions): Promise<Host> {
   const { log } = options;

@@ -1,12 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { missingCase } from '../../shared/domain/views';
-import { DeskError } from '../../shared/errors';
+import { DeskError, errorDetail, toErrorShape } from '../../shared/errors';
 import type { EventName } from '../../shared/ipc/contract';
 import { describeIssues } from '../../shared/ipc/dispatch';
 import type { BackendChannel } from '../backend/channels';
 import type { DeadlineAlert } from '../backend/alerts/deadline-alerts';
 import type { Logger } from '../backend/log';
-import { FromWorkerSchema, type ToWorker, type WorkerConfig } from './worker-protocol';
+import { claimedMessageId, FromWorkerSchema, type SecretSavedResult, type ToWorker, type WorkerConfig } from './worker-protocol';
 
 /** The main thread's handle on the backend worker: calls out, events in. */
 export interface BackendClient {
@@ -25,13 +25,13 @@ interface PendingCall {
   reject(error: DeskError): void;
 }
 
-/** The id of a call a malformed answer claims to be for (so that call fails instead of hanging). */
-function claimedCallId(message: unknown): number | undefined {
-  if (typeof message !== 'object' || message === null || !('type' in message) || message.type !== 'result' || !('id' in message)) return undefined;
-  return typeof message.id === 'number' ? message.id : undefined;
-}
+/**
+ * Keeps a store's token in the keychain (null: deletes it) when the backend asks; rejects with a
+ * DeskError that says why not (store-tokens.ts). Only main can reach safeStorage.
+ */
+export type SaveStoreToken = (storeId: string, token: string | null) => Promise<void>;
 
-export function startBackendWorker(workerFile: string, config: WorkerConfig, log: Logger): BackendClient {
+export function startBackendWorker(workerFile: string, config: WorkerConfig, log: Logger, saveStoreToken: SaveStoreToken): BackendClient {
   const worker = new Worker(workerFile, { workerData: config });
   const pending = new Map<number, PendingCall>();
   const eventListeners: Array<(event: EventName, payload: unknown) => void> = [];
@@ -52,15 +52,29 @@ export function startBackendWorker(workerFile: string, config: WorkerConfig, log
     pending.clear();
   };
 
+  /** Main's answer to a `secret-save` (none once the thread is gone: nobody would read it). */
+  const answerSecretSave = (id: number, result: SecretSavedResult): void => {
+    if (exited) return;
+    try {
+      worker.postMessage({ type: 'secret-saved', id, result } satisfies ToWorker);
+    } catch (error) {
+      log.error(`the answer to the backend's secret request ${id} could not be sent: ${errorDetail(error)}`);
+    }
+  };
+
   worker.on('message', (raw: unknown) => {
     const parsed = FromWorkerSchema.safeParse(raw);
     if (!parsed.success) {
       log.error(`the backend sent a malformed message (ignored): ${describeIssues(parsed.error)}`);
-      const id = claimedCallId(raw);
-      const call = id === undefined ? undefined : pending.get(id);
-      if (id !== undefined && call !== undefined) {
-        pending.delete(id);
+      // What it claims to be fails instead of leaving someone waiting.
+      const claimed = claimedMessageId(raw);
+      const call = claimed?.type === 'result' ? pending.get(claimed.id) : undefined;
+      if (claimed !== undefined && call !== undefined) {
+        pending.delete(claimed.id);
         call.reject(new DeskError('internal', 'The backend sent a malformed answer to this request.'));
+      }
+      if (claimed?.type === 'secret-save' && Number.isInteger(claimed.id) && claimed.id > 0) {
+        answerSecretSave(claimed.id, { ok: false, error: { code: 'internal', message: 'The token was not saved: the request to keep it was malformed.' } });
       }
       return;
     }
@@ -102,6 +116,17 @@ export function startBackendWorker(workerFile: string, config: WorkerConfig, log
         log.info('the backend is ready');
         markReady();
         break;
+      case 'secret-save': {
+        const { id, storeId, token } = message;
+        saveStoreToken(storeId, token).then(
+          () => answerSecretSave(id, { ok: true }),
+          (error: unknown) => {
+            log.warn(`the token of store ${storeId} was not ${token === null ? 'deleted' : 'saved'}: ${errorDetail(error)}`);
+            answerSecretSave(id, { ok: false, error: toErrorShape(error) });
+          },
+        );
+        break;
+      }
       default:
         missingCase(message);
     }

@@ -2,18 +2,22 @@
  * The backend's thread in the Electron app: loading and syncing 100k orders takes seconds of
  * CPU, which must never freeze window events and IPC on the main thread. Input arrives here
  * already validated by the main thread's binding helper. It also decides on deadline
- * notifications (main shows them) and sends its log lines to main's log file.
+ * notifications (main shows them) and sends its log lines to main's log file. The stores'
+ * tokens come from main (decrypted from the keychain) and every change goes back to main to be
+ * stored before it is used (worker-secrets.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorDetail, toErrorShape } from '../../shared/errors';
 import { QueueListInputSchema, type EventPayload } from '../../shared/ipc/contract';
-import { createBackend } from '../backend';
+import { describeIssues } from '../../shared/ipc/dispatch';
+import { createBackend, type BackendOptions } from '../backend';
 import { watchDeadlines } from '../backend/alerts/deadline-watch';
 import type { Logger } from '../backend/log';
 import { systemClock } from '../backend/system-clock';
 import { systemRandom } from '../backend/system-random';
-import { createSimulator, type Simulator } from '../simulator/server';
-import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol';
+import { startDemoStores, type RunningDemoStores } from '../simulator/demo-stores';
+import { claimedMessageId, CONFIGURED_STORE_ID, ToWorkerSchema, type FromWorker, type ToWorker, type WorkerConfig } from './worker-protocol';
+import { createSecretRequests, keychainVault } from './worker-secrets';
 
 async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): Promise<void> {
   const post = (message: FromWorker): void => port.postMessage(message);
@@ -22,19 +26,26 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
     warn: (message) => post({ type: 'log', level: 'warn', message }),
     error: (message) => post({ type: 'log', level: 'error', message }),
   };
-  let simulator: Simulator | null = null;
-  let marketplace: { baseUrl: string; token: string };
+  const secretRequests = createSecretRequests(post, log);
+  // Every store's token, kept by main in the keychain (a configured marketplace's store with its origin-tied token).
+  const credentials = keychainVault(config, secretRequests);
+  let demo: RunningDemoStores | null = null;
+  let stores: Pick<BackendOptions, 'stores' | 'embedded' | 'credentials'>;
   if (config.marketplace.kind === 'demo') {
-    // The embedded demo marketplace: what the app connects to out of the box.
-    simulator = await createSimulator({ seed: config.marketplace.seed, orders: config.marketplace.orders });
-    marketplace = { baseUrl: simulator.url, token: simulator.token };
+    // The embedded demo stores: what the app opens on out of the box.
+    demo = await startDemoStores({ seed: config.marketplace.seed, orders: config.marketplace.orders });
+    stores = { stores: demo.seeds, embedded: demo.embedded, credentials };
   } else {
-    marketplace = { baseUrl: config.marketplace.baseUrl, token: config.marketplace.token };
+    // The configured marketplace, as one store, with the token main decrypted.
+    stores = {
+      stores: [{ id: CONFIGURED_STORE_ID, name: 'Marketplace', kind: 'demo', endpoint: { url: config.marketplace.baseUrl } }],
+      credentials,
+    };
   }
-  log.info(`marketplace: ${config.marketplace.kind === 'demo' ? 'the embedded demo' : marketplace.baseUrl}`);
+  log.info(`marketplace: ${config.marketplace.kind === 'demo' ? 'the embedded demo stores' : config.marketplace.baseUrl}`);
   const backend = createBackend({
     dataDir: config.dataDir,
-    marketplace,
+    ...stores,
     clock: systemClock,
     random: systemRandom,
     log,
@@ -56,7 +67,21 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
     // The seller changed the notification threshold in Settings: it applies at once.
     if (event === 'settings.changed') deadlines.setThresholdHours((payload as EventPayload<'settings.changed'>).deadlineAlertHours);
   });
-  port.on('message', (message: ToWorker) => {
+  port.on('message', (raw: unknown) => {
+    const parsed = ToWorkerSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.error(`main sent a malformed message (ignored): ${describeIssues(parsed.error)}`);
+      // What it claims to answer fails rather than waits forever.
+      const claimed = claimedMessageId(raw);
+      if (claimed?.type === 'secret-saved') secretRequests.fail(claimed.id, 'The token was not saved: main sent a malformed answer.');
+      if (claimed?.type === 'call') post({ type: 'result', id: claimed.id, result: { ok: false, error: { code: 'internal', message: 'The backend received a malformed request.' } } });
+      return;
+    }
+    const message: ToWorker = parsed.data;
+    if (message.type === 'secret-saved') {
+      secretRequests.settle(message.id, message.result);
+      return;
+    }
     if (message.type === 'close') {
       void (async () => {
         deadlines.stop();
@@ -66,7 +91,7 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
         } catch (error) {
           log.error(`the backend did not close cleanly: ${errorDetail(error)}`);
         }
-        await simulator?.close();
+        await demo?.close();
         post({ type: 'closed' });
       })();
       return;

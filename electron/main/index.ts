@@ -24,10 +24,12 @@ import { buildMenuTemplate, type MenuPlatform } from './menu';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { openInBrowser } from './safe-shell';
 import { createSecretStore } from './secret-store';
+import { createStoreTokenKeeper } from './store-tokens';
 import { closeWithin, SHUTDOWN_TIMEOUT_MS } from './shutdown';
 import { decideUpdateTrust, parseInstallerFeed, resolveUpdateFeed, smallTextFetcher, startAutoUpdates, type AutoUpdates } from './updater';
 import { captureWindowState, createMainWindow, denyAllPermissions, guardWebContents, type WindowGuards } from './window';
 import { loadWindowState, placeWindow, saveWindowState, WINDOW_STATE_FILE } from './window-state';
+import { CONFIGURED_STORE_ID } from './worker-protocol';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
@@ -130,12 +132,20 @@ async function ready(): Promise<void> {
   const secrets = createSecretStore(join(userData, 'secrets.json'), safeStorage);
   const marketplace = await chooseMarketplace({ settings: desktop.settings, env: process.env, allowUrlOverride: launch.marketplaceUrl, secrets, log });
   if (marketplace.kind === 'remote') appLog.addSecret(marketplace.token);
+  // The stores' tokens: decrypted here for the worker, and stored here whenever it asks.
+  const storeTokens = createStoreTokenKeeper({
+    secrets,
+    log,
+    addSecret: (secret) => appLog.addSecret(secret),
+    configured: marketplace.kind === 'remote' ? { storeId: CONFIGURED_STORE_ID, baseUrl: marketplace.baseUrl } : null,
+  });
 
   serveRenderer(paths.renderer);
   const client = startBackendWorker(
     paths.worker,
-    { dataDir: userData, appVersion: app.getVersion(), marketplace },
+    { dataDir: userData, appVersion: app.getVersion(), marketplace, storeTokens: await storeTokens.load() },
     log,
+    (storeId, token) => storeTokens.save(storeId, token),
   );
   backend = client;
   const isTrustedSender = createSenderCheck(() => mainWindow?.webContents ?? null, rendererOrigin);

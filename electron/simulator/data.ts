@@ -238,6 +238,13 @@ export interface DatasetOptions {
   readonly orderCount: number;
   /** "Now" for the dataset: every timestamp is at or before it; open deadlines are after it. */
   readonly startMs: number;
+  /**
+   * Put before every id (orders, requests, evidence, buyers): two demo marketplaces with their own
+   * prefix never share an id, as two stores of a real marketplace never do. Default: none.
+   */
+  readonly idPrefix?: string;
+  /** The marketplace's store (shop) ids the orders are spread over; default STORE_IDS. */
+  readonly storeIds?: readonly string[];
 }
 
 export interface Dataset {
@@ -248,17 +255,22 @@ export interface Dataset {
 }
 
 /** Six-digit, zero-padded ids sort as strings in creation order. */
-export function orderId(index: number): string {
-  return `o-${String(index).padStart(6, '0')}`;
+export function orderId(index: number, prefix = ''): string {
+  return `${prefix}o-${String(index).padStart(6, '0')}`;
 }
 
-export function requestId(index: number): string {
-  return `r-${String(index).padStart(6, '0')}`;
+export function requestId(index: number, prefix = ''): string {
+  return `${prefix}r-${String(index).padStart(6, '0')}`;
 }
 
+/** An evidence id from its request's id (whatever its prefix) and its place among the request's files. */
 export function evidenceId(requestIndexId: string, index: number): string {
-  return `ev-${requestIndexId.slice(2)}-${index}`;
+  const match = /^(.*)r-(\d+)$/.exec(requestIndexId);
+  return match === null ? `ev-${requestIndexId}-${index}` : `${match[1] ?? ''}ev-${match[2] ?? ''}-${index}`;
 }
+
+/** A valid id prefix: letters, digits, '-' or '_', ending with '-' (e.g. "b-"). */
+export const ID_PREFIX = /^(?:[A-Za-z0-9_]{1,16}-)?$/;
 
 export function money(amountMinor: number, currency: string): Money {
   return { amountMinor, currency };
@@ -301,7 +313,11 @@ export function generateDataset(options: DatasetOptions): Dataset {
   if (!Number.isSafeInteger(startMs)) {
     throw new RangeError(`startMs must be an integer number of milliseconds; got ${startMs}.`);
   }
-  const generator = new Generator(seed, orderCount, startMs);
+  const idPrefix = options.idPrefix ?? '';
+  if (!ID_PREFIX.test(idPrefix)) throw new RangeError(`idPrefix must be up to 16 letters, digits or '_' followed by '-'; got "${idPrefix}".`);
+  const storeIds = options.storeIds ?? STORE_IDS;
+  if (storeIds.length === 0) throw new RangeError('storeIds must name at least one store.');
+  const generator = new Generator(seed, orderCount, startMs, idPrefix, storeIds);
   return generator.run();
 }
 
@@ -315,6 +331,8 @@ class Generator {
     seed: number,
     private readonly orderCount: number,
     private readonly startMs: number,
+    private readonly idPrefix: string,
+    private readonly storeIds: readonly string[],
   ) {
     this.rng = new Rng(seed);
     this.buyerPool = Math.max(40, Math.ceil(orderCount / 4));
@@ -367,7 +385,7 @@ class Generator {
   private generateOne(index: number): void {
     const plan = this.planRequest(index);
     const currency = this.rng.weighted(CURRENCY_WEIGHTS);
-    const storeId = this.rng.pick(STORE_IDS);
+    const storeId = this.rng.pick(this.storeIds);
     const lines = this.makeLines(index, currency);
     const spec = PRICES[currency];
     const shippingMinor = this.rng.chance(0.4)
@@ -391,11 +409,11 @@ class Generator {
     ] as readonly [string, string];
 
     const order: MutableOrder = {
-      id: orderId(index),
+      id: orderId(index, this.idPrefix),
       storeId,
       status: 'awaiting_payment',
       currency,
-      buyer: { id: `b-${String(buyerNumber).padStart(6, '0')}`, name: buyerName, country: buyerCountry },
+      buyer: { id: `${this.idPrefix}b-${String(buyerNumber).padStart(6, '0')}`, name: buyerName, country: buyerCountry },
       lines,
       shipping: money(shippingMinor, currency),
       discount: money(discountMinor, currency),
@@ -443,7 +461,7 @@ class Generator {
         [10, 1],
       ]);
       lines.push({
-        lineId: `${orderId(orderIndex)}-${lineIndex}`,
+        lineId: `${orderId(orderIndex, this.idPrefix)}-${lineIndex}`,
         sku: `${product.sku}-V${variant}`,
         title: product.title,
         qty,
@@ -541,7 +559,7 @@ class Generator {
     const rng = this.rng;
     const start = this.startMs;
     const requestIndex = this.requests.length + 1;
-    const id = requestId(requestIndex);
+    const id = requestId(requestIndex, this.idPrefix);
     const { kind, state, reason } = plan;
 
     // 1. When things happened, working back from "now".

@@ -7,7 +7,9 @@ import type { Actor, LedgerAction, LedgerEntry, SimState } from './state';
 /**
  * GET /v1/requests/:id/history: a request's change log as the marketplace keeps it. It is what
  * lets a client prove exactly-once without idempotency keys: every change bumps the version, so
- * the seller action applied against version V is the one entry with `fromVersion` V.
+ * the seller action applied against version V is the one entry with `fromVersion` V. A seller's
+ * message to the buyer is listed too (details.messageId, details.text) but changes nothing: its
+ * fromVersion and toVersion are both the version it was written at.
  */
 
 export interface HistoryItem {
@@ -34,7 +36,8 @@ export function historyItem(entry: LedgerEntry): HistoryItem {
     action: entry.action,
     fromState: entry.fromState,
     toState: entry.toState,
-    fromVersion: entry.requestVersion - 1,
+    // A message changes nothing: it is listed at the version it was written at, from and to.
+    fromVersion: entry.action === 'message' ? entry.requestVersion : entry.requestVersion - 1,
     toVersion: entry.requestVersion,
     refund: entry.refund,
     details: entry.details,

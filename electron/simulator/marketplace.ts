@@ -26,6 +26,7 @@ import {
   requestId as formatRequestId,
 } from './data';
 import { HttpError } from './http';
+import { Conversations } from './messages';
 import { unitFor } from './random';
 import { EventQueue } from './scheduler';
 import type { Actor, LedgerAction, LedgerEntry, SimState } from './state';
@@ -77,6 +78,8 @@ export interface RefuseInput {
   readonly reason: string;
   readonly memo: string;
   readonly tracking?: Tracking | undefined;
+  /** The seller's uploads that go with the refusal (seller-evidence.ts). */
+  readonly evidenceIds?: readonly string[] | undefined;
 }
 export interface RequestEvidenceInput {
   readonly expectedVersion: number;
@@ -86,6 +89,7 @@ export interface RequestEvidenceInput {
 export interface OfferInput {
   readonly expectedVersion: number;
   readonly amount: Money;
+  readonly evidenceIds?: readonly string[] | undefined;
 }
 export interface EscalateInput {
   readonly expectedVersion: number;
@@ -119,7 +123,9 @@ type SimEvent =
   | { readonly type: 'buyer_answer_offer'; readonly requestId: string; readonly version: number }
   | { readonly type: 'buyer_escalate'; readonly requestId: string; readonly version: number }
   | { readonly type: 'settle'; readonly requestId: string; readonly version: number }
-  | { readonly type: 'open_request' };
+  | { readonly type: 'open_request' }
+  /** A follow-up another part of the marketplace put on the agenda (a buyer answering a message). */
+  | { readonly type: 'task'; readonly run: () => boolean };
 
 interface ChangeOptions {
   readonly actor: Actor;
@@ -143,17 +149,28 @@ export class Marketplace {
   private readonly requestsByOrder = new Map<string, string[]>();
   /** Order ids in id order, for picking an order to open a request on. */
   private readonly orderIds: readonly string[];
+  /** The conversations with buyers (messages.ts): on this agenda and clock. */
+  readonly conversations: Conversations;
 
   constructor(
     private readonly state: SimState,
     private readonly clock: Clock,
     private readonly seed: number,
     private readonly buyers: BuyerBehaviour = DEFAULT_BUYERS,
+    /** Put before the ids of new requests, as before the generated ones (data.ts idPrefix). */
+    private readonly idPrefix = '',
   ) {
     this.orderIds = state.orders.all.listById().map((order) => order.id);
+    this.conversations = new Conversations(state, seed, {
+      active: buyers.active,
+      schedule: (atMs, run) => {
+        this.queue.push(atMs, { type: 'task', run });
+        this.arm();
+      },
+    });
     for (const request of state.requests.all.listById()) {
       this.indexRequest(request);
-      this.lastRequestNumber = Math.max(this.lastRequestNumber, requestNumber(request.id));
+      this.lastRequestNumber = Math.max(this.lastRequestNumber, requestNumber(request.id, this.idPrefix));
       this.scheduleFor(request);
     }
     if (buyers.active && buyers.newRequestEveryMs > 0) {
@@ -284,13 +301,14 @@ export class Marketplace {
       }
       orderPatch = { status: 'shipped', shippedAt: toInstant(this.now()), tracking: input.tracking };
     }
+    const evidenceIds = this.state.sellerUploads.check(id, input.evidenceIds);
     return this.change(request, 'refused', {
       resolution: this.resolution('refused', null, order.currency, 'seller'),
     }, {
       actor: 'seller',
       action: 'refuse',
       idempotencyKey,
-      details: { reason: input.reason, memo: input.memo, tracking: input.tracking ?? null },
+      details: { reason: input.reason, memo: input.memo, tracking: input.tracking ?? null, ...(evidenceIds.length > 0 ? { evidenceIds } : {}) },
       ...(orderPatch === undefined ? {} : { orderPatch }),
     });
   }
@@ -306,7 +324,7 @@ export class Marketplace {
         { field: 'dueAt' },
       );
     }
-    return this.change(request, 'proof_requested', {
+    const result = this.change(request, 'proof_requested', {
       proofRequest: { message: input.message, dueAt: toInstant(dueMs) },
       respondBy: toInstant(Math.max(instantMs(request.respondBy), dueMs + REVIEW_AFTER_PROOF_MS)),
     }, {
@@ -315,6 +333,8 @@ export class Marketplace {
       idempotencyKey,
       details: { message: input.message, dueAt: toInstant(dueMs) },
     });
+    this.conversations.expectReply(result.request, 'proof', `proof-${result.request.version}`);
+    return result;
   }
 
   offer(id: string, input: OfferInput, idempotencyKey: string | null): ActionResult {
@@ -336,10 +356,11 @@ export class Marketplace {
         `An offer must be below what the buyer asks (${request.requestedAmount.amountMinor} minor units): to give that much, accept.`,
       );
     }
+    const evidenceIds = this.state.sellerUploads.check(id, input.evidenceIds);
     return this.change(request, 'offer_made', {
       offer: input.amount,
       respondBy: toInstant(Math.max(instantMs(request.respondBy), this.now() + OFFER_ANSWER_MS)),
-    }, { actor: 'seller', action: 'offer', idempotencyKey, details: { amount: input.amount } });
+    }, { actor: 'seller', action: 'offer', idempotencyKey, details: { amount: input.amount, ...(evidenceIds.length > 0 ? { evidenceIds } : {}) } });
   }
 
   escalate(id: string, input: EscalateInput, idempotencyKey: string | null): ActionResult {
@@ -385,7 +406,7 @@ export class Marketplace {
     }
     const reasons: readonly BuyerReason[] = kind === 'cancel' ? CANCEL_REASONS : DISPUTE_REASONS;
     const number = this.lastRequestNumber + 1;
-    const id = formatRequestId(number);
+    const id = formatRequestId(number, this.idPrefix);
     const reason = input.reason ?? reasons[Math.floor(unitFor(this.seed, `${id}:reason`) * reasons.length)] ?? 'changed_mind';
     if (!(reasons as readonly string[]).includes(reason)) {
       throw unprocessable(
@@ -707,6 +728,7 @@ export class Marketplace {
       this.queue.push(dueAt + this.buyers.newRequestEveryMs, { type: 'open_request' });
       return this.openForSomeBuyer();
     }
+    if (event.type === 'task') return event.run();
     const request = this.state.requests.get(event.requestId);
     if (request === undefined || request.version !== event.version) return false;
     const order = this.requireOrder(request.orderId);
@@ -835,8 +857,9 @@ export class Marketplace {
   }
 }
 
-function requestNumber(id: string): number {
-  const match = /^r-(\d+)$/.exec(id);
+function requestNumber(id: string, prefix: string): number {
+  if (!id.startsWith(prefix)) return 0;
+  const match = /^r-(\d+)$/.exec(id.slice(prefix.length));
   return match === null ? 0 : Number(match[1]);
 }
 

@@ -24,6 +24,8 @@ export const RefuseBodySchema = z.strictObject({
   reason: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lowercase code like "already_shipped"'),
   memo: z.string().max(2000),
   tracking: TrackingSchema.optional(),
+  /** The seller's uploads that go with it (POST /v1/requests/:id/evidence), each of this request. */
+  evidenceIds: z.array(z.string().min(1).max(64)).max(10).optional(),
 });
 
 export const RequestEvidenceBodySchema = z.strictObject({
@@ -35,6 +37,7 @@ export const RequestEvidenceBodySchema = z.strictObject({
 export const OfferBodySchema = z.strictObject({
   expectedVersion: ExpectedVersion,
   amount: MoneySchema,
+  evidenceIds: z.array(z.string().min(1).max(64)).max(10).optional(),
 });
 
 export const EscalateBodySchema = z.strictObject({

@@ -30,9 +30,9 @@ export interface SellerActionServices {
 
 type Run<S extends z.ZodType> = (requestId: string, body: z.infer<S>, key: string | null) => ActionResult;
 
-export function sellerActionRoutes(services: SellerActionServices): Route[] {
-  const { marketplace } = services;
-  const action = <S extends z.ZodType>(name: string, schema: S, run: Run<S>): Route => ({
+/** One seller action endpoint, POST /v1/requests/:id/<name>, with the Idempotency-Key handling above. */
+export function sellerActionRoute<S extends z.ZodType>(services: SellerActionServices, name: string, schema: S, run: Run<S>): Route {
+  return {
     method: 'POST',
     pattern: new RegExp(`^/v1/requests/([^/]+)/${name}$`),
     auth: 'token',
@@ -44,7 +44,7 @@ export function sellerActionRoutes(services: SellerActionServices): Route[] {
         // Each call is handled afresh: a retry of an applied call meets version_conflict.
         const input = validate(schema, await body(), 'body');
         await services.faults.delay();
-        marketplace.runDue();
+        services.marketplace.runDue();
         return decide(() => run(requestId, input, null));
       }
       const keyHeader = request.headers['idempotency-key'];
@@ -62,7 +62,12 @@ export function sellerActionRoutes(services: SellerActionServices): Route[] {
         run(requestId, input, keyHeader),
       );
     },
-  });
+  };
+}
+
+export function sellerActionRoutes(services: SellerActionServices): Route[] {
+  const { marketplace } = services;
+  const action = <S extends z.ZodType>(name: string, schema: S, run: Run<S>): Route => sellerActionRoute(services, name, schema, run);
 
   return [
     action('accept', AcceptBodySchema, (id, body, key) => marketplace.accept(id, body, key)),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { toInstant, type Clock } from '../../shared/domain/time';
 import { systemClock } from './clock';
 import { decodeCursor, encodeCursor } from './cursor';
-import { generateDataset } from './data';
+import { generateDataset, ID_PREFIX } from './data';
 import {
   FaultConfigSchema,
   FaultInjector,
@@ -37,7 +37,9 @@ import {
   OpenRequestBodySchema,
   SubmitProofBodySchema,
 } from './schemas';
+import { messageRoutes } from './messages';
 import { sellerActionRoutes } from './seller-actions';
+import { sellerEvidenceRoutes } from './seller-evidence';
 import { SimState, type Table } from './state';
 import type { FeedKey, RecordStore, Versioned } from './store';
 
@@ -60,13 +62,30 @@ import type { FeedKey, RecordStore, Versioned } from './store';
  *                                            ledger entries; fromVersion = toVersion - 1, 0 for "open").
  *                                            A seller action applied against version V is the one item
  *                                            with fromVersion V. 404 not_found for an unknown request.
+ *                                            A seller's message is an item too (action "message",
+ *                                            details { messageId, text }) with fromVersion = toVersion:
+ *                                            a message never changes the request's version.
+ *   GET  /v1/messages                        the conversations' feed, paged like /v1/requests: items
+ *                                            { id, requestId, orderId, storeId, from: buyer | seller,
+ *                                            text, at, updatedAt, version: 1 } (messages.ts)
  *   GET  /v1/evidence/:id                    image/png
+ *   POST /v1/requests/:id/evidence           the seller's photo as the raw body (Content-Type image/png |
+ *                                            image/jpeg | image/webp, at most 10 MiB, sniffed by its bytes;
+ *                                            else 415 | 413 | 422 not_an_image) -> 201 { id: "sev-…",
+ *                                            contentType, bytes }; no new version; Idempotency-Key optional
+ *                                            (a repeat answers the same id) (seller-evidence.ts)
+ *   GET  /v1/requests/:id/seller-evidence    { items: [{ id, contentType, bytes, uploadedAt, sentWith }] }
  *   POST /v1/requests/:id/accept             { expectedVersion, amount }          + Idempotency-Key
- *   POST /v1/requests/:id/refuse             { expectedVersion, reason, memo, tracking? }
+ *   POST /v1/requests/:id/refuse             { expectedVersion, reason, memo, tracking?, evidenceIds? }
  *   POST /v1/requests/:id/request-evidence   { expectedVersion, message, dueAt }
- *   POST /v1/requests/:id/offer              { expectedVersion, amount }
+ *   POST /v1/requests/:id/offer              { expectedVersion, amount, evidenceIds? }
+ *                                            evidenceIds: at most 10 of the seller's uploads of this
+ *                                            request (else 422 unknown_evidence); the ledger entry's
+ *                                            details list them.
  *   POST /v1/requests/:id/escalate           { expectedVersion }
  *   POST /v1/requests/:id/retry-refund       { expectedVersion }
+ *   POST /v1/requests/:id/message            { text } (1 to 2,000 characters, else 422 message_empty |
+ *                                            message_too_long { limit }); no expectedVersion, any state
  *        -> 200 { request, order, refund | null }; 400 bad_request (names the field), 404,
  *           409 version_conflict { currentVersion, currentState } | idempotency_in_flight,
  *           422 idempotency_key_reused | wrong_state | not_a_dispute | amount_above_cap | ...
@@ -80,6 +99,7 @@ import type { FeedKey, RecordStore, Versioned } from './store';
  *   GET|POST /_sim/faults, GET|POST /_sim/idempotency-keys { idempotencyKeys: 'honour' | 'ignore' },
  *   POST /_sim/requests { orderId, reason?, buyerMessage?, requestedAmount? },
  *   POST /_sim/requests/:id/{withdraw | submit-proof { photos } | answer-offer { accept } | escalate}
+ *   POST /_sim/requests/:id/buyer-message { text } -> 201 { message }: the buyer writes now
  */
 
 export interface SimulatorOptions {
@@ -113,6 +133,10 @@ export interface SimulatorOptions {
   readonly buyers?: Partial<BuyerBehaviour>;
   /** 'honour' (default) or 'ignore' the Idempotency-Key of seller actions, as most marketplaces do. */
   readonly idempotencyKeys?: IdempotencyKeyMode;
+  /** Before every id (e.g. "b-"): two demo marketplaces with their own prefix never share an id. */
+  readonly idPrefix?: string;
+  /** The stores (shops) the marketplace's orders belong to; default store-1, store-2, store-3. */
+  readonly storeIds?: readonly string[];
 }
 
 export interface Simulator {
@@ -154,6 +178,8 @@ const OptionsSchema = z.object({
     })
     .optional(),
   idempotencyKeys: IdempotencyKeyModeSchema.optional(),
+  idPrefix: z.string().regex(ID_PREFIX, "must be up to 16 letters, digits or '_' followed by '-'").optional(),
+  storeIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1).max(20).optional(),
 });
 
 export const DEFAULT_PAGE_LIMIT = 100;
@@ -189,13 +215,19 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const adminToken = settings.adminToken ?? `sim-admin-${randomBytes(16).toString('hex')}`;
   const host = settings.host ?? '127.0.0.1';
 
-  const dataset = generateDataset({ seed: settings.seed, orderCount: settings.orders, startMs });
+  const dataset = generateDataset({
+    seed: settings.seed,
+    orderCount: settings.orders,
+    startMs,
+    ...(settings.idPrefix === undefined ? {} : { idPrefix: settings.idPrefix }),
+    ...(settings.storeIds === undefined ? {} : { storeIds: settings.storeIds }),
+  });
   const state = new SimState(dataset, clock);
   const buyers: BuyerBehaviour = {
     active: settings.buyers?.active ?? DEFAULT_BUYERS.active,
     newRequestEveryMs: settings.buyers?.newRequestEveryMs ?? DEFAULT_BUYERS.newRequestEveryMs,
   };
-  const marketplace = new Marketplace(state, clock, settings.seed, buyers);
+  const marketplace = new Marketplace(state, clock, settings.seed, buyers, settings.idPrefix ?? '');
   marketplace.refundFailRate = settings.faults?.refundFailRate ?? 0;
   const faults = new FaultInjector(
     settings.seed,
@@ -524,6 +556,8 @@ function apiRoutes(services: Services): Route[] {
     },
     historyRoute(state),
     ...sellerActionRoutes({ marketplace, faults, idempotency, idempotencyKeys: () => keys.mode }),
+    ...messageRoutes({ marketplace, faults, idempotency, idempotencyKeys: () => keys.mode, listReply }),
+    ...sellerEvidenceRoutes({ state, idempotencyKeys: () => keys.mode }),
   ];
 }
 

@@ -4,6 +4,7 @@ import type { Money } from '../../shared/money';
 import { instantMs, toInstant, type Clock } from '../../shared/domain/time';
 import type { Dataset } from './data';
 import { RecordStore, type Versioned } from './store';
+import { SellerUploads } from './seller-evidence';
 
 /**
  * The demo marketplace's in-memory state: orders and requests (each a change feed, overall and
@@ -89,6 +90,8 @@ export const LEDGER_ACTIONS = [
   'refund_failed',
   // The seller again, after a failed refund.
   'retry_refund',
+  // The seller writes to the buyer: in the history, but not a change (the version stays).
+  'message',
 ] as const;
 export type LedgerAction = (typeof LEDGER_ACTIONS)[number];
 
@@ -123,6 +126,8 @@ export class SimState {
   readonly requests: Table<CancelRequest>;
   /** Evidence id -> the request it belongs to. */
   readonly evidenceOwners = new Map<string, string>();
+  /** The seller's own uploads (seller-evidence.ts), named by refusals and offers. */
+  readonly sellerUploads = new SellerUploads();
   /** Request id -> its ledger entries, oldest first: a request's history without a ledger scan. */
   private readonly ledgerByRequest = new Map<string, LedgerEntry[]>();
   private lastStampMs: number;

@@ -3,6 +3,7 @@ import type { RequestState } from './request';
 /** The queue's views (design.md §8), in the order the sidebar shows them. */
 export const VIEW_IDS = [
   'needs_reply',
+  'buyer_replied',
   'proof_requested',
   'proof_in',
   'offers',
@@ -15,6 +16,7 @@ export type ViewId = (typeof VIEW_IDS)[number];
 
 export const VIEW_TITLES: Readonly<Record<ViewId, string>> = {
   needs_reply: 'Needs reply',
+  buyer_replied: 'Buyer replied',
   proof_requested: 'Proof requested',
   proof_in: 'Proof in',
   offers: 'Offers',
@@ -24,8 +26,14 @@ export const VIEW_TITLES: Readonly<Record<ViewId, string>> = {
   all: 'All',
 };
 
-/** The one state-driven view a request lives in ('conflicts' and 'all' are overlays). */
-export type StateViewId = Exclude<ViewId, 'conflicts' | 'all'>;
+/**
+ * The one state-driven view a request lives in. 'conflicts', 'buyer_replied' and 'all' are
+ * overlays: a request in them stays in its state view too ("Needs reply" and "Buyer replied").
+ */
+export type StateViewId = Exclude<ViewId, OverlayViewId>;
+
+/** Views a request is in besides its state view. */
+export type OverlayViewId = 'conflicts' | 'buyer_replied' | 'all';
 
 export function viewOfState(state: RequestState): StateViewId {
   switch (state) {

@@ -15,11 +15,18 @@ export const DESK_METHODS = {
   getAppInfo: 'app.info',
   listQueue: 'queue.list',
   getViewCounts: 'queue.counts',
+  getStoreCounts: 'queue.storeCounts',
+  listStores: 'stores.list',
+  addStore: 'stores.add',
+  updateStore: 'stores.update',
+  removeStore: 'stores.remove',
   getSyncStatus: 'sync.status',
   syncNow: 'sync.now',
   getRequest: 'requests.get',
   decide: 'decisions.decide',
   planDecision: 'decisions.plan',
+  planRecommended: 'decisions.planRecommended',
+  decideRecommended: 'decisions.decideRecommended',
   listQueueIds: 'queue.ids',
   undo: 'decisions.undo',
   addNote: 'notes.add',
@@ -30,6 +37,8 @@ export const DESK_METHODS = {
   retryRefund: 'refunds.retry',
   dismissConflict: 'conflicts.dismiss',
   getEvidence: 'evidence.get',
+  attachEvidence: 'evidence.attach',
+  detachEvidence: 'evidence.detach',
   listAudit: 'audit.list',
   exportAuditCsv: 'audit.exportCsv',
   getSettings: 'settings.get',
@@ -40,6 +49,8 @@ export const DESK_METHODS = {
   exportSetAsideCsv: 'quarantine.exportCsv',
   getConnection: 'connection.get',
   updateConnection: 'connection.update',
+  listMessages: 'messages.list',
+  sendMessage: 'messages.send',
 } as const satisfies Record<string, ChannelName>;
 
 export const DESK_EVENTS = {
@@ -48,6 +59,7 @@ export const DESK_EVENTS = {
   onSettingsChanged: 'settings.changed',
   onCommand: 'command.invoke',
   onOutboxChanged: 'outbox.changed',
+  onStoresChanged: 'stores.changed',
 } as const satisfies Record<string, EventName>;
 
 /** The Electron IPC channel that carries a backend event to the renderer. */

@@ -3,6 +3,7 @@ import { isCommandId, type CommandId } from '../commands';
 import { PHASES } from '../domain/order';
 import { BuyerReasonSchema, RequestKindSchema, RequestStateSchema } from '../domain/request';
 import { IsoInstantSchema } from '../domain/time';
+import { MarketplaceCapabilitiesSchema, MarketplaceKindSchema } from '../domain/marketplace';
 import { VIEW_IDS } from '../domain/views';
 import { MoneySchema } from '../money';
 import { SettingsPatchSchema, SettingsSchema } from '../settings';
@@ -11,6 +12,8 @@ import { OrderSchema } from '../domain/order';
 import { CancelRequestSchema, RequestStateSchema as StateSchema } from '../domain/request';
 import type { ActionOption } from '../rules/actions';
 import type { Recommendation } from '../rules/recommend';
+import { SELLER_ACTION_TYPES } from '../rules/states';
+import { AttachedPhotoSchema, AttachEvidenceInputSchema, DetachEvidenceInputSchema } from './seller-evidence';
 
 /**
  * The IPC contract: every channel's input schema (validated at the boundary) and output schema
@@ -18,6 +21,11 @@ import type { Recommendation } from '../rules/recommend';
  */
 
 const NoInput = z.object({}).strict();
+
+/** A store's id in the desk (design.md §6b): also the storeId of its orders and requests. */
+export const StoreIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a store id (lowercase letters, digits and -)');
+/** The queue of one store, or of every store (null). */
+const StoreFilterSchema = StoreIdSchema.nullable().default(null);
 
 export const ViewIdSchema = z.enum(VIEW_IDS);
 /** time_left: most urgent first; amount: largest first (nominal, across currencies); requested_at: oldest first. */
@@ -34,6 +42,8 @@ export const QueueListInputSchema = z
     offset: z.number().int().min(0).max(10_000_000).optional(),
     /** Order id, buyer name or SKU (prefix of a word, case-insensitive); within the view. */
     search: z.string().trim().max(100).default(''),
+    /** Only this store's requests; null: every store. */
+    storeId: StoreFilterSchema,
   })
   .strict();
 
@@ -57,6 +67,8 @@ export const QueueRowSchema = z.object({
   localState: StateSchema.nullable().optional(),
   /** When a done request was closed (`closedAtOf` in shared/rules/standing.ts); null (or absent) while open. */
   closedAt: IsoInstantSchema.nullable().optional(),
+  /** When the buyer wrote a message the seller has not answered yet ("buyer replied"); null (or absent) otherwise. */
+  buyerRepliedAt: IsoInstantSchema.nullable().optional(),
 });
 export type QueueRow = z.infer<typeof QueueRowSchema>;
 
@@ -74,7 +86,7 @@ export const ViewCountsSchema = z.record(ViewIdSchema, z.number().int());
 export type ViewCounts = z.infer<typeof ViewCountsSchema>;
 
 export const SyncProgressSchema = z.object({
-  resource: z.enum(['orders', 'requests']),
+  resource: z.enum(['orders', 'requests', 'messages']),
   pages: z.number().int(),
   items: z.number().int(),
   itemsPerSecond: z.number(),
@@ -82,6 +94,18 @@ export const SyncProgressSchema = z.object({
   etaSeconds: z.number().nullable(),
 });
 export type SyncProgress = z.infer<typeof SyncProgressSchema>;
+
+/** How a store's sync is doing, as Settings and the status bar show it. */
+export const StoreHealthSchema = z.object({
+  /** up_to_date: the last pass ended well; paused: the seller paused it; credentials_rejected: it waits for new ones. */
+  state: z.enum(['never_synced', 'syncing', 'up_to_date', 'unreachable', 'credentials_rejected', 'error', 'paused']),
+  /** Since when it is unreachable, rejected or failing (null otherwise). */
+  since: IsoInstantSchema.nullable(),
+  /** What went wrong, in the marketplace's or the app's words (untrusted text). */
+  message: z.string().nullable(),
+  lastSyncAt: IsoInstantSchema.nullable(),
+});
+export type StoreHealth = z.infer<typeof StoreHealthSchema>;
 
 export const SyncStatusSchema = z.object({
   /** idle: up to date; syncing: a pass runs; unreachable: the marketplace did not answer. */
@@ -93,6 +117,8 @@ export const SyncStatusSchema = z.object({
   progress: SyncProgressSchema.nullable(),
   /** Records the marketplace sent that failed validation and are kept aside now (one per record; see quarantine.list). */
   quarantined: z.number().int(),
+  /** Each store's own health (the status above sums them up, naming a store that fails). */
+  stores: z.array(z.object({ id: z.string(), name: z.string(), health: StoreHealthSchema })).optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
@@ -115,7 +141,12 @@ export const DecideInputSchema = z
     requestIds: z.array(RequestIdSchema).min(1).max(MAX_BATCH),
     action: BulkActionSchema,
   })
-  .strict();
+  .strict()
+  // Photos are of one request's parcel: a decision on several requests carries none.
+  .refine((input) => input.requestIds.length === 1 || !('attachments' in input.action) || (input.action.attachments?.length ?? 0) === 0, {
+    message: 'photos go with a decision on one request, not on several',
+    path: ['action', 'attachments'],
+  });
 
 export const DecisionItemSchema = z.discriminatedUnion('status', [
   z.object({ requestId: z.string(), status: z.literal('done'), state: StateSchema, amount: MoneySchema.nullable(), summary: z.string() }),
@@ -151,8 +182,53 @@ export const DecisionPlanSchema = z.object({
 });
 export type DecisionPlan = z.infer<typeof DecisionPlanSchema>;
 
+// --- Doing what is recommended (shared/rules/recommended-plan.ts) ---
+
+export const SellerActionTypeSchema = z.enum(SELLER_ACTION_TYPES);
+
+/** "Do what is recommended" on these requests: each its own recommended action, filled in by the rules. */
+export const PlanRecommendedInputSchema = z.object({ requestIds: z.array(RequestIdSchema).min(1).max(MAX_BATCH) }).strict();
+
+/** What `decisions.decideRecommended` would do, without writing anything: grouped by action, with what is skipped and why. */
+export const RecommendedPlanSchema = z.object({
+  /** The one instant every recommendation of the plan was worked out at. */
+  evaluatedAt: IsoInstantSchema,
+  willDo: z.number().int(),
+  skipped: z.number().int(),
+  items: z.array(
+    z.discriminatedUnion('status', [
+      z.object({
+        requestId: z.string(),
+        orderId: z.string(),
+        status: z.literal('will_do'),
+        /** The recommended action, as it will be sent. */
+        action: SellerActionTypeSchema,
+        /** The refund (accept) or the offer (offer); null for the other actions. */
+        amount: MoneySchema.nullable(),
+        summary: z.string(),
+        /** Why it is recommended (the recommendation's main reason). */
+        why: z.string(),
+      }),
+      z.object({ requestId: z.string(), orderId: z.string().nullable(), status: z.literal('skipped'), code: z.string(), message: z.string() }),
+    ]),
+  ),
+  /** One per action that will be done, in the rules' order: how many, and the refund (accept) or offer totals per currency. */
+  groups: z.array(z.object({ action: SellerActionTypeSchema, count: z.number().int(), totals: z.array(MoneyTotalSchema) })),
+});
+export type RecommendedPlan = z.infer<typeof RecommendedPlanSchema>;
+
+export const DecideRecommendedInputSchema = z
+  .object({
+    /**
+     * The requests of the confirmed plan, each with the action the plan showed for it: a request
+     * whose recommendation changed since is skipped with the sentence why, never decided otherwise.
+     */
+    items: z.array(z.object({ requestId: RequestIdSchema, action: SellerActionTypeSchema }).strict()).min(1).max(MAX_BATCH),
+  })
+  .strict();
+
 export const QueueIdsInputSchema = z
-  .object({ view: ViewIdSchema, search: z.string().trim().max(100).default(''), sort: QueueSortSchema.default('time_left') })
+  .object({ view: ViewIdSchema, search: z.string().trim().max(100).default(''), sort: QueueSortSchema.default('time_left'), storeId: StoreFilterSchema })
   .strict();
 export const QueueIdsSchema = z.object({
   /** In the view's order, at most MAX_BATCH. */
@@ -214,7 +290,7 @@ export const AuditListInputSchema = z
 
 export const SetAsideRecordSchema = z.object({
   seq: z.number().int(),
-  resource: z.enum(['orders', 'requests']),
+  resource: z.enum(['orders', 'requests', 'messages']),
   /** The record's id as the marketplace sent it; '' when it had none the app could read. */
   recordId: z.string(),
   /** Why: every failing field and what is wrong with it ("buyer.name: Too big: ..."). */
@@ -263,6 +339,8 @@ export const RequestDetailSchema = z.object({
     }),
     z.object({ available: z.literal(false), code: z.string(), message: z.string() }),
   ]),
+  /** What the request's store's marketplace can do (the dialogs read how many photos it takes, and how large). */
+  capabilities: MarketplaceCapabilitiesSchema.optional(),
 });
 export type RequestDetail = z.infer<typeof RequestDetailSchema>;
 
@@ -331,8 +409,37 @@ export const InsightsSchema = z.object({
 export type Insights = z.infer<typeof InsightsSchema>;
 
 export const QueueExportInputSchema = z
-  .object({ view: ViewIdSchema, sort: QueueSortSchema.default('time_left'), search: z.string().trim().max(100).default('') })
+  .object({ view: ViewIdSchema, sort: QueueSortSchema.default('time_left'), search: z.string().trim().max(100).default(''), storeId: StoreFilterSchema })
   .strict();
+
+// --- Stores: several marketplaces' stores in one queue (design.md §6b) ---
+
+export const StoreNameSchema = z.string().trim().min(1).max(60);
+
+export const StoreViewSchema = z.object({
+  id: StoreIdSchema,
+  name: z.string(),
+  kind: MarketplaceKindSchema,
+  /** The marketplace's API address; for an embedded demo store, where it runs this time. */
+  endpoint: z.string(),
+  /** A demo marketplace the app runs itself (no credentials to enter). */
+  embedded: z.boolean(),
+  paused: z.boolean(),
+  /** Where its credentials are: never sent back, only whether and how they are kept. */
+  credentials: z.enum(['not_needed', 'keychain', 'session', 'missing']),
+  health: StoreHealthSchema,
+  capabilities: MarketplaceCapabilitiesSchema,
+});
+export type StoreView = z.infer<typeof StoreViewSchema>;
+
+/** Credentials for a store: a marketplace API token (never sent back to the window). */
+const StoreTokenSchema = z.string().trim().min(8).max(4_096);
+
+export const StoreAddInputSchema = z.object({ name: StoreNameSchema, kind: MarketplaceKindSchema, url: z.lazy(() => MarketplaceUrlSchema), token: StoreTokenSchema }).strict();
+export const StoreUpdateInputSchema = z
+  .object({ storeId: StoreIdSchema, name: StoreNameSchema.optional(), paused: z.boolean().optional(), token: StoreTokenSchema.optional() })
+  .strict();
+export const StoreRemovedSchema = z.object({ storeId: z.string(), requestsRemoved: z.number().int(), auditEntriesKept: z.number().int() });
 
 // --- The marketplace connection (settings; the shell keeps the token, design.md §10) ---
 
@@ -381,10 +488,50 @@ export const ConnectionUpdateSchema = z.discriminatedUnion('kind', [
 ]);
 export type ConnectionUpdate = z.infer<typeof ConnectionUpdateSchema>;
 
+// --- The conversation with the buyer (issue point 5) ---
+
+export const ThreadMessageSchema = z.object({
+  id: z.string(),
+  from: z.enum(['buyer', 'seller']),
+  /** The buyer's is untrusted: shown as plain, bidi-isolated text only. */
+  text: z.string(),
+  at: IsoInstantSchema,
+  /** received: the buyer's; pending: the seller's, in the outbox (undo window, or being sent); sent; failed (`failure` says why). */
+  status: z.enum(['received', 'pending', 'sent', 'failed']),
+  failure: z.string().nullable(),
+});
+export type ThreadMessage = z.infer<typeof ThreadMessageSchema>;
+
+export const ThreadSchema = z.object({
+  requestId: z.string(),
+  /** Oldest first. */
+  messages: z.array(ThreadMessageSchema),
+  /** The store's marketplace: whether it takes messages from the desk, and the longest it takes. */
+  marketplace: z.object({ name: z.string(), messages: z.boolean(), messageMax: z.number().int() }),
+});
+export type Thread = z.infer<typeof ThreadSchema>;
+
+/** The most a message may carry over IPC; the store's marketplace limit is checked by the backend with a sentence. */
+export const MESSAGE_INPUT_MAX = 100_000;
+
+export const MessageSentSchema = z.object({
+  /** `decisions.undo` with it takes the message back while the window is open. */
+  batchId: z.string(),
+  undoUntil: IsoInstantSchema,
+  message: ThreadMessageSchema,
+});
+export type MessageSent = z.infer<typeof MessageSentSchema>;
+
 export const CHANNELS = {
   'app.info': { input: NoInput, output: AppInfoSchema },
   'queue.list': { input: QueueListInputSchema, output: QueuePageSchema },
   'queue.counts': { input: NoInput, output: ViewCountsSchema },
+  /** Each store's counts per view (the store filter beside the views). */
+  'queue.storeCounts': { input: NoInput, output: z.record(z.string(), ViewCountsSchema) },
+  'stores.list': { input: NoInput, output: z.array(StoreViewSchema) },
+  'stores.add': { input: StoreAddInputSchema, output: StoreViewSchema },
+  'stores.update': { input: StoreUpdateInputSchema, output: StoreViewSchema },
+  'stores.remove': { input: z.object({ storeId: StoreIdSchema }).strict(), output: StoreRemovedSchema },
   'sync.status': { input: NoInput, output: SyncStatusSchema },
   'sync.now': {
     input: z.object({ full: z.boolean().default(false) }).strict(),
@@ -393,6 +540,9 @@ export const CHANNELS = {
   'requests.get': { input: z.object({ requestId: RequestIdSchema }).strict(), output: RequestDetailSchema },
   'decisions.decide': { input: DecideInputSchema, output: DecisionResultSchema },
   'decisions.plan': { input: DecideInputSchema, output: DecisionPlanSchema },
+  'decisions.planRecommended': { input: PlanRecommendedInputSchema, output: RecommendedPlanSchema },
+  /** Decides the confirmed recommendations in one batch (one `decisions.undo` takes them all back). */
+  'decisions.decideRecommended': { input: DecideRecommendedInputSchema, output: DecisionResultSchema },
   'queue.ids': { input: QueueIdsInputSchema, output: QueueIdsSchema },
   'decisions.undo': { input: z.object({ batchId: z.string().min(1).max(64) }).strict(), output: UndoResultSchema },
   'notes.add': {
@@ -415,6 +565,10 @@ export const CHANNELS = {
     input: z.object({ evidenceId: z.string().min(1).max(64) }).strict(),
     output: z.object({ contentType: z.string(), dataBase64: z.string(), fetchedAt: z.string() }),
   },
+  /** A photo for the refusal or offer being written (checked, stored privately); not sent until decided. */
+  'evidence.attach': { input: AttachEvidenceInputSchema, output: AttachedPhotoSchema },
+  /** Removes a photo attached but not decided yet (the dialog's remove button, or a cancelled dialog). */
+  'evidence.detach': { input: DetachEvidenceInputSchema, output: z.object({ detached: z.boolean() }) },
   'audit.list': { input: AuditListInputSchema, output: z.array(AuditEntrySchema) },
   'audit.exportCsv': {
     input: z.object({ requestId: RequestIdSchema.nullable().default(null) }).strict(),
@@ -434,6 +588,10 @@ export const CHANNELS = {
   'quarantine.exportCsv': { input: NoInput, output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }) },
   'connection.get': { input: NoInput, output: ConnectionSchema },
   'connection.update': { input: ConnectionUpdateSchema, output: ConnectionSchema },
+  /** The conversation with the buyer about one request, oldest first (synced and still on its way). */
+  'messages.list': { input: z.object({ requestId: RequestIdSchema }).strict(), output: ThreadSchema },
+  /** A message to the buyer, through the outbox like a decision (undo window, exactly once). */
+  'messages.send': { input: z.object({ requestId: RequestIdSchema, text: z.string().max(MESSAGE_INPUT_MAX) }).strict(), output: MessageSentSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type ChannelName = keyof typeof CHANNELS;
@@ -452,6 +610,7 @@ export type CommandInvoke = z.infer<typeof CommandInvokeSchema>;
 export const EVENTS = {
   'sync.status': SyncStatusSchema,
   'queue.changed': z.object({ counts: ViewCountsSchema }),
+  'stores.changed': z.array(StoreViewSchema),
   'settings.changed': SettingsSchema,
   'command.invoke': CommandInvokeSchema,
   'outbox.changed': OutboxSummarySchema,

@@ -1,8 +1,11 @@
+import type { MarketplaceCapabilities } from '../domain/marketplace';
 import type { Order } from '../domain/order';
 import type { CancelRequest, RequestState } from '../domain/request';
 import { instantMs, type IsoInstant } from '../domain/time';
 import { missingCase } from '../domain/views';
 import { compare, money, subtract, type Money } from '../money';
+import { capabilityBlock, checkCapabilities, textLimitBlock } from './capabilities';
+import { attachmentsBlock } from './attachments';
 import { RulesInputError, checkNow, checkOrder, checkRequest, zodIssues } from './input';
 import { type RulesPhase } from './phase';
 import { parsePolicy, proofThreshold, type Policy } from './policy';
@@ -37,6 +40,8 @@ export interface SellerContext {
   readonly request: CancelRequest;
   readonly policy: Policy;
   readonly now: number;
+  /** What the store's marketplace can do; null: every action exists (no marketplace named). */
+  readonly capabilities: MarketplaceCapabilities | null;
   readonly phase: RulesPhase;
   /** The full refund of the phase (null when the order is cancelled). */
   readonly full: RefundQuote | null;
@@ -45,7 +50,13 @@ export interface SellerContext {
 }
 
 /** Builds the context from already validated input. */
-export function sellerContext(order: Order, request: CancelRequest, policy: Policy, now: number): SellerContext {
+export function sellerContext(
+  order: Order,
+  request: CancelRequest,
+  policy: Policy,
+  now: number,
+  capabilities: MarketplaceCapabilities | null = null,
+): SellerContext {
   const quoting = quoteContext(order, request, policy);
   const full = quoting.phase === 'closed' ? null : fullQuote(quoting);
   return {
@@ -53,6 +64,7 @@ export function sellerContext(order: Order, request: CancelRequest, policy: Poli
     request,
     policy,
     now,
+    capabilities,
     phase: quoting.phase,
     full,
     accept: full === null ? null : requestedQuote(quoting, full),
@@ -103,8 +115,13 @@ function allowedWith(message: string): { allowed: true; code: null; message: str
   return { allowed: true, code: null, message };
 }
 
-/** The checks every seller action starts with: state, a cancelled order, the deadline. */
+/**
+ * The checks every seller action starts with: whether the marketplace has it at all (first: no
+ * other sentence helps when it does not), state, a cancelled order, the deadline.
+ */
 function commonGate(context: SellerContext, type: SellerActionType): RuleViolation | null {
+  const unsupported = capabilityBlock(context.capabilities, context.request, type);
+  if (unsupported !== null) return unsupported;
   const stateBlock = checkState(context.request, type);
   if (stateBlock !== null) return stateBlock;
   if (context.phase === 'closed') {
@@ -310,20 +327,22 @@ export function actionOption(context: SellerContext, type: SellerActionType): Ac
   }
 }
 
-/** Validates the four inputs every seller-side rule takes. */
-export function checkSellerInput(order: Order, request: CancelRequest, policy: Policy, now: number): SellerContext {
+/** Validates the inputs every seller-side rule takes (capabilities are optional: none, everything exists). */
+export function checkSellerInput(order: Order, request: CancelRequest, policy: Policy, now: number, capabilities?: MarketplaceCapabilities | null): SellerContext {
   const checkedOrder = checkOrder(order);
   const checkedRequest = checkRequest(request, checkedOrder);
-  return sellerContext(checkedOrder, checkedRequest, parsePolicy(policy), checkNow(now));
+  return sellerContext(checkedOrder, checkedRequest, parsePolicy(policy), checkNow(now), checkCapabilities(capabilities));
 }
 
 /**
  * Every seller action (accept, refuse, request_proof, offer, escalate), in that order, each
  * allowed or blocked with a sentence that says what it does or why not; with the refund quote,
- * the refusal reasons, the proof due date or the offer range that goes with it.
+ * the refusal reasons, the proof due date or the offer range that goes with it. With the store
+ * marketplace's `capabilities`, an action it lacks for the request's kind is blocked
+ * (`not_supported_by_marketplace`, naming the marketplace); without them every action exists.
  */
-export function allowedActions(order: Order, request: CancelRequest, policy: Policy, now: number): ActionOption[] {
-  const context = checkSellerInput(order, request, policy, now);
+export function allowedActions(order: Order, request: CancelRequest, policy: Policy, now: number, capabilities?: MarketplaceCapabilities | null): ActionOption[] {
+  const context = checkSellerInput(order, request, policy, now, capabilities);
   return SELLER_ACTION_TYPES.map((type) => actionOption(context, type));
 }
 
@@ -376,8 +395,12 @@ function refusePlan(context: SellerContext, action: Extract<SellerAction, { type
     ...(note === undefined ? {} : { note }),
     ...(action.reason === 'already_shipped' && carrier !== undefined ? { carrier } : {}),
     ...(action.reason === 'already_shipped' && trackingNumber !== undefined ? { trackingNumber } : {}),
+    ...(action.attachments !== undefined && action.attachments.length > 0 ? { attachments: action.attachments } : {}),
   };
-  const problem = checkActionParams(context.request, effective, context.now);
+  const problem =
+    checkActionParams(context.request, effective, context.now) ??
+    textLimitBlock(context.capabilities, 'refusalNote', note) ??
+    attachmentsBlock(context.capabilities, 'refuse', effective.attachments);
   if (problem !== null) return fail(problem);
   const label = REFUSAL_REASON_CATALOGUE[action.reason].label;
   const proof = carrier !== undefined && action.reason === 'already_shipped' ? ` (${untrustedText(`${carrier} ${trackingNumber ?? ''}`)})` : '';
@@ -419,7 +442,7 @@ function offerPlan(context: SellerContext, action: Extract<SellerAction, { type:
       ),
     );
   }
-  const problem = checkActionParams(context.request, action, context.now);
+  const problem = checkActionParams(context.request, action, context.now) ?? attachmentsBlock(context.capabilities, 'offer', action.attachments);
   if (problem !== null) return fail(problem);
   return ok(plan(context, action, `Offer a partial refund of ${amountText(amount)}.`, { offer: amount }));
 }
@@ -438,8 +461,9 @@ export function planFromContext(context: SellerContext, action: SellerAction): R
       const option = requestProofOption(context);
       if (!option.allowed) return fail(violation(option.code, option.message));
       const dueAt = action.dueAt ?? option.defaultDueAt;
-      const effective: SellerAction = { type: 'request_proof', message: blankToUndefined(action.message) ?? option.defaultMessage, dueAt };
-      const problem = checkActionParams(context.request, effective, context.now);
+      const message = blankToUndefined(action.message) ?? option.defaultMessage;
+      const effective: SellerAction = { type: 'request_proof', message, dueAt };
+      const problem = checkActionParams(context.request, effective, context.now) ?? textLimitBlock(context.capabilities, 'proofMessage', message);
       if (problem !== null) return fail(problem);
       return ok(plan(context, effective, `Ask the buyer for photos or video by ${instantText(instantMs(dueAt))}.`));
     }
@@ -465,11 +489,19 @@ export function parseSellerAction(input: unknown): SellerAction {
 
 /**
  * Checks one concrete seller decision against everything (state, deadline, phase, cap, policy,
- * the action's fields) and plans it: the target state, the refund, the effective action. It is
- * blocked exactly when `allowedActions` blocks the action, plus what only the parameters can
- * break (an offer too high, a missing tracking number...).
+ * the marketplace's capabilities, the action's fields) and plans it: the target state, the
+ * refund, the effective action. It is blocked exactly when `allowedActions` blocks the action,
+ * plus what only the parameters can break (an offer too high, a missing tracking number, a
+ * refusal note longer than the marketplace takes...).
  */
-export function planAction(order: Order, request: CancelRequest, action: SellerAction, policy: Policy, now: number): RuleResult<ActionPlan> {
-  const context = checkSellerInput(order, request, policy, now);
+export function planAction(
+  order: Order,
+  request: CancelRequest,
+  action: SellerAction,
+  policy: Policy,
+  now: number,
+  capabilities?: MarketplaceCapabilities | null,
+): RuleResult<ActionPlan> {
+  const context = checkSellerInput(order, request, policy, now, capabilities);
   return planFromContext(context, parseSellerAction(action));
 }

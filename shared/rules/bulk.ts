@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MarketplaceCapabilities } from '../domain/marketplace';
 import type { Order } from '../domain/order';
 import type { CancelRequest } from '../domain/request';
 import { IsoInstantSchema } from '../domain/time';
@@ -6,10 +7,11 @@ import { missingCase } from '../domain/views';
 import { DeskError } from '../errors';
 import { MoneySchema, add, money, multiplyByRatio, type Money } from '../money';
 import { actionOption, planFromContext, sellerContext, type ActionPlan, type SellerContext } from './actions';
+import { capabilitiesChecker } from './capabilities';
 import { checkNow, checkOrder, checkRequest, RulesInputError, zodIssues } from './input';
 import { parsePolicy, type Policy } from './policy';
 import { SellerRefusalReasonSchema } from './reasons';
-import { type SellerAction, type SellerActionType } from './states';
+import { AttachmentIdsSchema, type SellerAction, type SellerActionType } from './states';
 import { amountText } from './text';
 import { RULES_VERSION } from './version';
 import { violation, type RuleViolation, type RuleViolationCode } from './violations';
@@ -28,10 +30,17 @@ export const BulkActionSchema = z.discriminatedUnion('type', [
     note: Note.optional(),
     carrier: z.string().max(100).optional(),
     trackingNumber: z.string().max(100).optional(),
+    /** Photos for one request's refusal (a decision on several carries none: DecideInputSchema). */
+    attachments: AttachmentIdsSchema.optional(),
   }),
   z.strictObject({ type: z.literal('request_proof'), message: Note.optional(), dueAt: IsoInstantSchema.optional() }),
   z
-    .strictObject({ type: z.literal('offer'), amount: MoneySchema.optional(), percent: z.number().int().min(1).max(99).optional() })
+    .strictObject({
+      type: z.literal('offer'),
+      amount: MoneySchema.optional(),
+      percent: z.number().int().min(1).max(99).optional(),
+      attachments: AttachmentIdsSchema.optional(),
+    })
     .refine((offer) => (offer.amount === undefined) !== (offer.percent === undefined), {
       message: 'give either an amount or a percent, not both or neither',
       path: ['amount'],
@@ -51,6 +60,8 @@ export type BulkParams<T extends SellerActionType> = T extends BulkAction['type'
 export interface BulkItem {
   readonly order: Order;
   readonly request: CancelRequest;
+  /** What this item's store's marketplace can do, when it differs from the plan's (a queue spanning stores). */
+  readonly capabilities?: MarketplaceCapabilities | null;
 }
 
 export type BulkPlanItem =
@@ -119,11 +130,12 @@ function actionForItem(bulk: BulkAction, context: SellerContext): SellerAction {
     case 'escalate':
       return bulk;
     case 'offer': {
-      if (bulk.amount !== undefined) return { type: 'offer', amount: bulk.amount };
+      const attachments = bulk.attachments === undefined ? {} : { attachments: bulk.attachments };
+      if (bulk.amount !== undefined) return { type: 'offer', amount: bulk.amount, ...attachments };
       const accepted = context.accept;
       const base = accepted !== null && accepted.ok ? accepted.value.total : (context.full?.maxRefund ?? money(0, context.order.currency));
       // The schema guarantees a percent when there is no amount.
-      return { type: 'offer', amount: multiplyByRatio(base, bulk.percent ?? 0, 100, 'floor') };
+      return { type: 'offer', amount: multiplyByRatio(base, bulk.percent ?? 0, 100, 'floor'), ...attachments };
     }
     default:
       return missingCase(bulk);
@@ -142,7 +154,8 @@ const BULK_VERBS: Readonly<Record<SellerActionType, string>> = {
  * Plans one seller action over many requests: per item, will-do (with its amount) or skipped
  * with the same code and sentence `allowedActions` gives for it (or the parameter problem, or
  * a malformed item, or a duplicate); totals per currency and counts. Nothing is sent: the plan
- * is what the seller confirms.
+ * is what the seller confirms. `capabilities` (the marketplace's; an item may carry its own
+ * store's) skip an action the marketplace lacks with its sentence; none: every action exists.
  */
 export function planBulk<T extends SellerActionType>(
   items: readonly BulkItem[],
@@ -150,6 +163,7 @@ export function planBulk<T extends SellerActionType>(
   params: BulkParams<T>,
   policy: Policy,
   now: number,
+  capabilities?: MarketplaceCapabilities | null,
 ): BulkPlan {
   if (!isList(items)) {
     throw new RulesInputError('rules.invalid_items', 'bulk selection', [{ field: 'items', message: 'must be a list of { order, request }' }]);
@@ -159,10 +173,13 @@ export function planBulk<T extends SellerActionType>(
   const bulk = parsed.data;
   const checkedPolicy = parsePolicy(policy);
   const at = checkNow(now);
+  const checkItemCapabilities = capabilitiesChecker();
+  const planCapabilities = checkItemCapabilities(capabilities);
   const seen = new Set<string>();
   const planned: BulkPlanItem[] = items.map((item, index) => {
     const rawRequest: unknown = typeof item === 'object' && item !== null ? item.request : undefined;
     const rawOrder: unknown = typeof item === 'object' && item !== null ? item.order : undefined;
+    const rawCapabilities: unknown = typeof item === 'object' && item !== null ? item.capabilities : undefined;
     const requestId = idOf(rawRequest, 'id');
     const orderId = idOf(rawOrder, 'id') ?? idOf(rawRequest, 'orderId');
     const skip = (found: RuleViolation): BulkPlanItem => ({
@@ -177,7 +194,8 @@ export function planBulk<T extends SellerActionType>(
     let context: SellerContext;
     try {
       const order = checkOrder(rawOrder);
-      context = sellerContext(order, checkRequest(rawRequest, order), checkedPolicy, at);
+      const itemCapabilities = rawCapabilities === undefined ? planCapabilities : checkItemCapabilities(rawCapabilities);
+      context = sellerContext(order, checkRequest(rawRequest, order), checkedPolicy, at, itemCapabilities);
     } catch (error) {
       if (error instanceof DeskError) {
         const field = error instanceof RulesInputError ? error.field : undefined;

@@ -6,7 +6,8 @@
  * Where things are: reasons.ts (buyer and refusal reasons), phase.ts (the three moments, reply
  * deadlines), states.ts (the state machine, `transition`), refund.ts (`quoteRefund`),
  * actions.ts (`allowedActions`, `planAction`), bulk.ts (`planBulk`), recommend.ts
- * (`recommend`), policy.ts (the store policy), input.ts (malformed input), violations.ts (why no),
+ * (`recommend`), policy.ts (the store policy), capabilities.ts (what the store's marketplace can
+ * do: an action it lacks is blocked), input.ts (malformed input), violations.ts (why no),
  * without-order.ts (a request whose order was set aside at sync: what the request alone allows).
  */
 export { RULES_VERSION } from './version';
@@ -62,7 +63,9 @@ export {
   type SlaStatus,
 } from './phase';
 export {
+  AttachmentIdsSchema,
   BuyerActionSchema,
+  MAX_ATTACHMENTS,
   PlatformActionSchema,
   REQUEST_ACTION_TYPES,
   RequestActionSchema,
@@ -108,6 +111,8 @@ export {
   type RefuseOption,
   type RequestProofOption,
 } from './actions';
+export { capabilityBlock, checkCapabilities, textLimitBlock, type LimitedText } from './capabilities';
+export { attachmentsBlock } from './attachments';
 export {
   BulkActionSchema,
   planBulk,
@@ -131,6 +136,13 @@ export {
   type RiskSignal,
   type Urgency,
 } from './recommend';
+export {
+  planRecommended,
+  type RecommendedGroup,
+  type RecommendedItem,
+  type RecommendedPlan,
+  type RecommendedPlanItem,
+} from './recommended-plan';
 export {
   allowedActionsWithoutOrder,
   planWithoutOrder,

@@ -14,6 +14,7 @@ export const RULES_INPUT_ERROR_CODES = [
   'rules.invalid_items',
   'rules.invalid_now',
   'rules.invalid_time_zone',
+  'rules.invalid_capabilities',
 ] as const;
 export type RulesInputErrorCode = (typeof RULES_INPUT_ERROR_CODES)[number];
 

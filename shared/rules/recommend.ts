@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type { MarketplaceCapabilities } from '../domain/marketplace';
 import type { Order } from '../domain/order';
 import { CancelRequestSchema, type CancelRequest } from '../domain/request';
 import { instantMs } from '../domain/time';
 import { missingCase } from '../domain/views';
 import { compare } from '../money';
 import { acceptOption, actionOption, checkSellerInput, offerOption, type SellerContext } from './actions';
+import { capabilityBlock } from './capabilities';
 import { RulesInputError, zodIssues } from './input';
 import { replyDeadlineMs, slaStatus, timeLeftMs } from './phase';
 import { highValueThreshold, proofThreshold, type Policy } from './policy';
@@ -53,6 +55,7 @@ export const RECOMMENDATION_REASON_CODES = [
   'deadline_passed',
   'nothing_to_do',
   'order_set_aside',
+  'not_supported_by_marketplace',
 ] as const;
 export type RecommendationReasonCode = (typeof RECOMMENDATION_REASON_CODES)[number];
 
@@ -75,7 +78,8 @@ export interface Recommendation {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function parseHistory(history: readonly HistoryEntry[]): HistoryEntry[] {
+/** Validates a buyer's history for the rules; `rules.invalid_history` names the bad fields. */
+export function parseHistory(history: readonly HistoryEntry[]): HistoryEntry[] {
   const parsed = z.array(HistoryEntrySchema).safeParse(history);
   if (!parsed.success) throw new RulesInputError('rules.invalid_history', 'history', zodIssues('history', parsed.error));
   return parsed.data;
@@ -230,10 +234,23 @@ function choose(context: SellerContext, signals: readonly RiskSignal[], requestC
 }
 
 /**
+ * What the marketplace lacks is never suggested: the steps that check `allowed` move on to the
+ * next choice; one chosen without a check (accepting before payment or shipment) becomes "nothing
+ * to suggest", with the marketplace's sentence.
+ */
+function withinCapabilities(context: SellerContext, choice: Choice): Choice {
+  if (choice.action === null) return choice;
+  const unsupported = capabilityBlock(context.capabilities, context.request, choice.action.type);
+  if (unsupported === null) return choice;
+  return { action: null, reasons: [{ code: 'not_supported_by_marketplace', message: unsupported.message }] };
+}
+
+/**
  * A suggested next step for the seller, with its reasons: accept a pre-shipment cancel with no
  * risk, ask for proof of a costly or policy-bound damage claim without photos, escalate a repeat
  * canceller's unprovable claim, refuse for missing proof once it is overdue... and how urgent it
- * is. The suggested action is always one `planAction` accepts as it is.
+ * is. The suggested action is always one `planAction` accepts as it is (with the same
+ * `capabilities`: what the store's marketplace lacks is never suggested).
  */
 export function recommend(
   order: Order,
@@ -241,11 +258,16 @@ export function recommend(
   history: readonly HistoryEntry[],
   policy: Policy,
   now: number,
+  capabilities?: MarketplaceCapabilities | null,
 ): Recommendation {
-  const context = checkSellerInput(order, request, policy, now);
-  const requestCount = recentRequestCount(context, parseHistory(history));
+  return recommendFromContext(checkSellerInput(order, request, policy, now, capabilities), parseHistory(history));
+}
+
+/** `recommend` from validated input (the buyer's history included): what the recommended bulk plan builds on. */
+export function recommendFromContext(context: SellerContext, history: readonly HistoryEntry[]): Recommendation {
+  const requestCount = recentRequestCount(context, history);
   const signals = riskSignals(context, requestCount);
-  const choice = choose(context, signals, requestCount);
+  const choice = withinCapabilities(context, choose(context, signals, requestCount));
   const left = timeLeftMs(context.request, context.now);
   let urgency: Urgency = 'none';
   const reasons = [...choice.reasons];

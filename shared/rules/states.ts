@@ -11,6 +11,17 @@ import { fail, ok, violation, type RuleResult, type RuleViolation } from './viol
 
 const Note = z.string().max(2000);
 
+/** The most photos one decision may carry, whatever the marketplace (its capabilities say its own limit). */
+export const MAX_ATTACHMENTS = 100;
+/**
+ * The seller's photos that go with a refusal or an offer: ids from `evidence.attach` (plain ids,
+ * each once). How many the store's marketplace takes is the rules' check (attachments.ts).
+ */
+export const AttachmentIdsSchema = z
+  .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u, 'must be an attachment id from evidence.attach'))
+  .max(MAX_ATTACHMENTS)
+  .refine((ids) => new Set(ids).size === ids.length, { message: 'names a photo twice' });
+
 /** What the seller can do. Carrier and tracking number may be left out when the order has them. */
 export const SellerActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('accept') }),
@@ -20,9 +31,10 @@ export const SellerActionSchema = z.discriminatedUnion('type', [
     note: Note.optional(),
     carrier: z.string().max(100).optional(),
     trackingNumber: z.string().max(100).optional(),
+    attachments: AttachmentIdsSchema.optional(),
   }),
   z.object({ type: z.literal('request_proof'), message: Note.optional(), dueAt: IsoInstantSchema.optional() }),
-  z.object({ type: z.literal('offer'), amount: MoneySchema }),
+  z.object({ type: z.literal('offer'), amount: MoneySchema, attachments: AttachmentIdsSchema.optional() }),
   z.object({ type: z.literal('escalate'), note: Note.optional() }),
 ]);
 export type SellerAction = z.infer<typeof SellerActionSchema>;

@@ -54,6 +54,14 @@ export const RULE_VIOLATION_CODES = [
   'invalid_input',
   /** The order was set aside at sync (the marketplace sent it malformed): what needs its amounts waits. */
   'order_set_aside',
+  /** The store's marketplace has no such action for this kind of request (its capabilities). */
+  'not_supported_by_marketplace',
+  /** A note or message longer than the store's marketplace takes. */
+  'text_too_long',
+  /** More photos with a decision than the store's marketplace takes. */
+  'too_many_attachments',
+  /** "Do what is recommended" on a request with nothing recommended now. */
+  'no_recommendation',
 ] as const;
 export type RuleViolationCode = (typeof RULE_VIOLATION_CODES)[number];
 

@@ -1,3 +1,4 @@
+import type { MarketplaceCapabilities } from '../domain/marketplace';
 import type { CancelRequest } from '../domain/request';
 import { instantMs } from '../domain/time';
 import { missingCase } from '../domain/views';
@@ -16,6 +17,8 @@ import {
   type RequestProofOption,
 } from './actions';
 import type { BulkAction } from './bulk';
+import { capabilityBlock, checkCapabilities, textLimitBlock } from './capabilities';
+import { attachmentsBlock } from './attachments';
 import { checkNow, checkRequest } from './input';
 import { slaStatus, timeLeftMs } from './phase';
 import { highValueThreshold, parsePolicy, proofThreshold, type Policy } from './policy';
@@ -63,6 +66,7 @@ interface RequestOnlyContext {
   readonly request: CancelRequest;
   readonly policy: Policy;
   readonly now: number;
+  readonly capabilities: MarketplaceCapabilities | null;
 }
 
 function setAsideWhy(request: CancelRequest): string {
@@ -77,9 +81,9 @@ function allowedWith(message: string): { allowed: true; code: null; message: str
   return { allowed: true, code: null, message };
 }
 
-/** State and deadline: what every seller action checks first, order or not. */
+/** The marketplace has it, state and deadline: what every seller action checks first, order or not. */
 function gate(context: RequestOnlyContext, type: SellerActionType): RuleViolation | null {
-  return checkState(context.request, type) ?? checkTime(context.request, type, context.now);
+  return capabilityBlock(context.capabilities, context.request, type) ?? checkState(context.request, type) ?? checkTime(context.request, type, context.now);
 }
 
 function acceptWithoutOrder(context: RequestOnlyContext): AcceptOption {
@@ -184,16 +188,17 @@ function optionWithoutOrder(context: RequestOnlyContext, type: SellerActionType)
   }
 }
 
-function checkedContext(request: CancelRequest, policy: Policy, now: number): RequestOnlyContext {
-  return { request: checkRequest(request), policy: parsePolicy(policy), now: checkNow(now) };
+function checkedContext(request: CancelRequest, policy: Policy, now: number, capabilities?: MarketplaceCapabilities | null): RequestOnlyContext {
+  return { request: checkRequest(request), policy: parsePolicy(policy), now: checkNow(now), capabilities: checkCapabilities(capabilities) };
 }
 
 /**
  * Every seller action for a request whose order was set aside, in the order `allowedActions`
- * gives them, each allowed or blocked with its sentence.
+ * gives them, each allowed or blocked with its sentence (and, as there, what the marketplace's
+ * `capabilities` lack is blocked).
  */
-export function allowedActionsWithoutOrder(request: CancelRequest, policy: Policy, now: number): ActionOption[] {
-  const context = checkedContext(request, policy, now);
+export function allowedActionsWithoutOrder(request: CancelRequest, policy: Policy, now: number, capabilities?: MarketplaceCapabilities | null): ActionOption[] {
+  const context = checkedContext(request, policy, now, capabilities);
   return SELLER_ACTION_TYPES.map((type) => optionWithoutOrder(context, type));
 }
 
@@ -219,8 +224,14 @@ function planned(context: RequestOnlyContext, action: SellerAction, summary: str
  * exactly when `allowedActionsWithoutOrder` blocks it, plus what only the parameters can break (a
  * refusal without its tracking number or note, a due date in the past).
  */
-export function planWithoutOrder(request: CancelRequest, action: BulkAction, policy: Policy, now: number): RuleResult<ActionPlan> {
-  const context = checkedContext(request, policy, now);
+export function planWithoutOrder(
+  request: CancelRequest,
+  action: BulkAction,
+  policy: Policy,
+  now: number,
+  capabilities?: MarketplaceCapabilities | null,
+): RuleResult<ActionPlan> {
+  const context = checkedContext(request, policy, now, capabilities);
   const option = optionWithoutOrder(context, action.type);
   if (!option.allowed) return fail(violation(option.code, option.message));
   switch (action.type) {
@@ -240,16 +251,21 @@ export function planWithoutOrder(request: CancelRequest, action: BulkAction, pol
         ...(note === undefined ? {} : { note }),
         ...(action.reason === 'already_shipped' && carrier !== undefined ? { carrier } : {}),
         ...(action.reason === 'already_shipped' && trackingNumber !== undefined ? { trackingNumber } : {}),
+        ...(action.attachments !== undefined && action.attachments.length > 0 ? { attachments: action.attachments } : {}),
       };
-      const problem = checkActionParams(context.request, effective, context.now);
+      const problem =
+        checkActionParams(context.request, effective, context.now) ??
+        textLimitBlock(context.capabilities, 'refusalNote', note) ??
+        attachmentsBlock(context.capabilities, 'refuse', effective.attachments);
       if (problem !== null) return fail(problem);
       const proof = action.reason === 'already_shipped' && carrier !== undefined ? ` (${carrier} ${trackingNumber ?? ''})` : '';
       return ok(planned(context, effective, `Refuse: ${REFUSAL_REASON_CATALOGUE[action.reason].label}${proof}.`));
     }
     case 'request_proof': {
       const dueAt = action.dueAt ?? (option.action === 'request_proof' ? option.defaultDueAt : null) ?? defaultProofDueAt(context.policy, context.now, RULES_TIME_ZONE);
-      const effective: SellerAction = { type: 'request_proof', message: blankToUndefined(action.message) ?? context.policy.proofRequestTemplate, dueAt };
-      const problem = checkActionParams(context.request, effective, context.now);
+      const message = blankToUndefined(action.message) ?? context.policy.proofRequestTemplate;
+      const effective: SellerAction = { type: 'request_proof', message, dueAt };
+      const problem = checkActionParams(context.request, effective, context.now) ?? textLimitBlock(context.capabilities, 'proofMessage', message);
       if (problem !== null) return fail(problem);
       return ok(planned(context, effective, `Ask the buyer for photos or video by ${instantText(instantMs(dueAt))}.`));
     }

@@ -182,7 +182,7 @@ async function measureSize(size: number, figures: Figure[]): Promise<void> {
           let cursor: string | null = null;
           for (let page = 0; page < 20; page += 1) {
             const started = performance.now();
-            const result: QueuePage = await backend.handle('queue.list', { view, sort, limit: PAGE, cursor, search: '' });
+            const result: QueuePage = await backend.handle('queue.list', { view, sort, limit: PAGE, cursor, search: '', storeId: null });
             samples.push(performance.now() - started);
             cursor = result.nextCursor;
             if (cursor === null) break;
@@ -250,7 +250,7 @@ async function measureSize(size: number, figures: Figure[]): Promise<void> {
       const started = performance.now();
       const restarted = newBackend(marketplace, dataDir);
       await restarted.start();
-      await restarted.handle('queue.list', { view: 'needs_reply', sort: 'time_left', limit: PAGE, cursor: null, search: '' });
+      await restarted.handle('queue.list', { view: 'needs_reply', sort: 'time_left', limit: PAGE, cursor: null, search: '', storeId: null });
       toQueue.push(performance.now() - started);
       await restarted.whenFullyLoaded();
       toFull.push(performance.now() - started);

@@ -5,11 +5,12 @@
  * A marketplace plugs in with one adapter folder, one sandbox, and a harness for this suite.
  */
 import { describe, expect, it } from 'vitest';
-import type { ActionCall, ActionName, MarketplaceAdapter } from '../../electron/backend/marketplace/adapter';
+import type { ActionCall, ActionName, Attachment, MarketplaceAdapter } from '../../electron/backend/marketplace/adapter';
 import { CAPABILITY_ACTIONS, MarketplaceCapabilitiesSchema, type CapabilityAction } from '../../shared/domain/marketplace';
 import type { CancelRequest, RequestKind } from '../../shared/domain/request';
 import { DeskError } from '../../shared/errors';
 import type { Money } from '../../shared/money';
+import { jpegPhoto, pngPhoto } from '../support/photos';
 
 /** A sandbox of the marketplace, on the test's own clock, with what the suite needs to steer it. */
 export interface AdapterHarness {
@@ -24,8 +25,17 @@ export interface AdapterHarness {
   withCallsFailingBeforeHandling<T>(work: () => Promise<T>): Promise<T>;
   /** What the marketplace applied for this request on the seller's behalf, oldest first. */
   appliedActions(requestId: string): Promise<Array<{ action: ActionName; refund: Money | null }>>;
+  /** A buyer writes to the seller about this request now (the sandbox's own way). */
+  buyerWrites(requestId: string, text: string): Promise<void>;
+  /** The body the desk stores for a message to the buyer written now. */
+  messageBody(text: string): Record<string, unknown>;
   /** An evidence file of a buyer, by id, that the marketplace serves as an image. */
   evidenceId(): Promise<string>;
+  /**
+   * The seller's photos the marketplace holds for this request, oldest first, and the seller action
+   * each went with (null: uploaded, named by none), read from its own records.
+   */
+  uploadsOf(requestId: string): Promise<Array<{ contentType: string; bytes: number; sentWith: ActionName | null }>>;
   close(): Promise<void>;
 }
 
@@ -180,6 +190,69 @@ export function runAdapterContract(name: string, open: () => Promise<AdapterHarn
         expect((await adapter.act(droppedCall)).kind).toBe('applied');
         expect((await harness.appliedActions(dropped.id)).map((entry) => entry.action)).toEqual(['refuse']);
         expect((await adapter.readOutcome(droppedCall)).kind).toBe('applied');
+      }),
+    );
+
+    it(
+      'an action with attachments reaches the marketplace with them (refused, never applied, where it takes no uploads)',
+      withHarness(async (harness) => {
+        const { adapter } = harness;
+        const request = await harness.freshRequest('dispute');
+        const attachments: Attachment[] = [
+          { id: 'att-label', fileName: 'label.png', contentType: 'image/png', bytes: pngPhoto('label') },
+          { id: 'att-box', fileName: 'box.jpg', contentType: 'image/jpeg', bytes: jpegPhoto() },
+        ];
+        const call = { ...callFor(harness, 'refuse', request), attachments };
+        if (!adapter.capabilities.evidence.upload) {
+          expect((await adapter.act(call)).kind).toBe('rejected');
+          expect(await harness.appliedActions(request.id)).toEqual([]);
+          return;
+        }
+        // Nothing reaches the handler: the decision is not applied (a photo may be stored or not).
+        expect(['not_sent', 'unknown']).toContain((await harness.withCallsFailingBeforeHandling(() => adapter.act(call))).kind);
+        expect(await harness.appliedActions(request.id)).toEqual([]);
+        expect((await adapter.act(call)).kind).toBe('applied');
+        expect((await harness.appliedActions(request.id)).map((entry) => entry.action)).toEqual(['refuse']);
+        const sent = (await harness.uploadsOf(request.id)).filter((upload) => upload.sentWith !== null);
+        expect(sent).toEqual([
+          { contentType: 'image/png', bytes: attachments[0]?.bytes.length, sentWith: 'refuse' },
+          { contentType: 'image/jpeg', bytes: attachments[1]?.bytes.length, sentWith: 'refuse' },
+        ]);
+        expect((await adapter.readOutcome(call)).kind).toBe('applied');
+      }),
+    );
+
+    it(
+      "lists the buyer's messages from a mark, sends the seller's once, and reads a message's outcome after a lost answer",
+      withHarness(async (harness) => {
+        const { adapter } = harness;
+        const request = await harness.freshRequest('dispute');
+        const allMessages = async (mark: string | null) => readFeed((params) => adapter.listMessages(params), mark, 5);
+        if (!adapter.capabilities.messages) {
+          const refused = await adapter.act({ id: 'contract-msg-0', requestId: request.id, orderId: request.orderId, action: 'message', body: harness.messageBody('Hello') });
+          expect(refused.kind).toBe('rejected');
+          return;
+        }
+        const before = await allMessages(null);
+        const mark = before.items.map((message) => message.updatedAt).sort().at(-1) ?? null;
+        await harness.buyerWrites(request.id, 'Where is my parcel?');
+        const since = await allMessages(mark);
+        const written = since.items.filter((message) => message.requestId === request.id && message.from === 'buyer' && message.text === 'Where is my parcel?');
+        expect(written).toHaveLength(1);
+        expect(written[0]?.orderId).toBe(request.orderId);
+
+        const sent = { id: 'contract-msg-1', requestId: request.id, orderId: request.orderId, action: 'message' as const, body: harness.messageBody('It left our warehouse on Monday.') };
+        expect((await adapter.act(sent)).kind).toBe('applied');
+        expect((await adapter.readOutcome(sent)).kind).toBe('applied');
+
+        const lost = { id: 'contract-msg-2', requestId: request.id, orderId: request.orderId, action: 'message' as const, body: harness.messageBody('Here is the tracking number: JD0001.') };
+        expect((await harness.withLostAnswers(() => adapter.act(lost))).kind).toBe('unknown');
+        expect((await adapter.readOutcome(lost)).kind).toBe('applied');
+        const notSent = { id: 'contract-msg-3', requestId: request.id, orderId: request.orderId, action: 'message' as const, body: harness.messageBody('Never sent.') };
+        expect(await adapter.readOutcome(notSent)).toEqual({ kind: 'not_applied' });
+
+        const seller = (await allMessages(mark)).items.filter((message) => message.requestId === request.id && message.from === 'seller').map((message) => message.text);
+        expect(seller.sort()).toEqual(['Here is the tracking number: JD0001.', 'It left our warehouse on Monday.']);
       }),
     );
 

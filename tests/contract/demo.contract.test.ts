@@ -73,11 +73,28 @@ async function openDemo(): Promise<AdapterHarness> {
           .filter((entry) => entry.requestId === requestId && entry.actor === 'seller')
           .map((entry) => ({ action: LEDGER_TO_ACTION[entry.action] ?? (entry.action as ActionName), refund: entry.refund })),
       ),
+    async buyerWrites(requestId, text) {
+      const answer = await fetch(`${simulator.url}/_sim/requests/${encodeURIComponent(requestId)}/buyer-message`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${simulator.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
+      if (answer.status !== 201) throw new Error(`the demo refused a buyer message: HTTP ${answer.status}`);
+    },
+    messageBody: (text) => ({ text, decidedAt: toInstant(clock.now()) }),
     evidenceId() {
       const withPhoto = simulator.state.requests.all.listById().find((candidate: CancelRequest) => candidate.evidence.some((item) => item.kind === 'photo'));
       const photo = withPhoto?.evidence.find((item) => item.kind === 'photo');
       if (photo === undefined) throw new Error('the demo has no photo evidence');
       return Promise.resolve(photo.id);
+    },
+    uploadsOf(requestId) {
+      const sellerEntries = simulator.state.ledgerOf(requestId).filter((entry) => entry.actor === 'seller');
+      const sentWith = (id: string): ActionName | null => {
+        const entry = sellerEntries.find((candidate) => Array.isArray(candidate.details.evidenceIds) && candidate.details.evidenceIds.includes(id));
+        return entry === undefined ? null : (LEDGER_TO_ACTION[entry.action] ?? null);
+      };
+      return Promise.resolve(simulator.state.sellerUploads.of(requestId).map((upload) => ({ contentType: upload.contentType, bytes: upload.bytes.length, sentWith: sentWith(upload.id) })));
     },
     close: () => simulator.close(),
   };

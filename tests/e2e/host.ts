@@ -13,6 +13,24 @@ export interface HostProcess {
   child: ChildProcessWithoutNullStreams;
   /** SIGTERM, then wait for a clean exit; answers the exit code. */
   stop(): Promise<number | null>;
+  /**
+   * The embedded demo stores' marketplaces, as the host prints them on stderr for the person who
+   * started it (address and admin token, for their /_sim/ ledger): resolves once all are printed.
+   */
+  demoMarketplaces(count: number): Promise<DemoMarketplace[]>;
+}
+
+export interface DemoMarketplace {
+  storeId: string;
+  name: string;
+  url: string;
+  adminToken: string;
+}
+
+const DEMO_LINE = /^Demo marketplace of (.+) \(([a-z0-9-]+)\) at (http:\/\/127\.0\.0\.1:\d+) \(admin token (\S+), /gm;
+
+function demoLines(stderr: string): DemoMarketplace[] {
+  return [...stderr.matchAll(DEMO_LINE)].map((match) => ({ name: match[1] ?? '', storeId: match[2] ?? '', url: match[3] ?? '', adminToken: match[4] ?? '' }));
 }
 
 const RUNNING_LINE = /^Cancel Desk is running at (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([\w-]+)$/;
@@ -33,8 +51,10 @@ export async function startHost(args: string[], dataDir?: string): Promise<HostP
     env,
   });
   let stderr = '';
+  const stderrListeners = new Set<() => void>();
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
+    for (const listener of stderrListeners) listener();
   });
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
@@ -54,6 +74,19 @@ export async function startHost(args: string[], dataDir?: string): Promise<HostP
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    demoMarketplaces(count) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const found = demoLines(stderr);
+          if (found.length < count) return;
+          stderrListeners.delete(check);
+          resolve(found);
+        };
+        stderrListeners.add(check);
+        child.once('exit', (code) => reject(new Error(`host exited (${code}) before printing ${count} demo marketplaces:\n${stderr}`)));
+        check();
+      });
     },
   };
 }

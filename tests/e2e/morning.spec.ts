@@ -4,6 +4,7 @@ import type { CancelRequest } from '../../shared/domain/request';
 import { instantMs, type Clock } from '../../shared/domain/time';
 import { viewOfState } from '../../shared/domain/views';
 import { formatMoney, toDecimalString, type Money } from '../../shared/money';
+import { DEMO_CAPABILITIES } from '../../shared/domain/marketplace';
 import { allowedActions, type ActionOption } from '../../shared/rules/actions';
 import { planBulk } from '../../shared/rules/bulk';
 import { PolicySchema } from '../../shared/rules/policy';
@@ -129,7 +130,7 @@ test('a morning at the desk, by keyboard only, ends with the ledger the seller m
   // Leave the first 120 of the queue to the bulk steps; triage from further down.
   const candidates: Candidate[] = open.slice(120).flatMap((request) => {
     const order = ordersById.get(request.orderId);
-    return order === undefined ? [] : [{ request, order, options: allowedActions(order, request, POLICY, pickedAt) }];
+    return order === undefined ? [] : [{ request, order, options: allowedActions(order, request, POLICY, pickedAt, DEMO_CAPABILITIES) }];
   });
   const taken = new Set<string>();
   const pick = (count: number, fits: (candidate: Candidate) => boolean): Candidate[] => {
@@ -254,8 +255,8 @@ test('a morning at the desk, by keyboard only, ends with the ledger the seller m
     await page.keyboard.press('a');
     await expect(planDialog).toContainText('will be done');
     const latest = timeline.now();
-    const plan = planBulk(items, 'accept', {}, POLICY, earliest);
-    expect(planBulk(items, 'accept', {}, POLICY, latest), 'no reply deadline falls while the app plans').toEqual(plan);
+    const plan = planBulk(items, 'accept', {}, POLICY, earliest, DEMO_CAPABILITIES);
+    expect(planBulk(items, 'accept', {}, POLICY, latest, DEMO_CAPABILITIES), 'no reply deadline falls while the app plans').toEqual(plan);
     await expect(planDialog).toContainText(`${plan.items.filter((item) => item.status === 'will_do').length} will be done`);
     for (const total of plan.totals) await expect(planDialog).toContainText(formatMoney(total.amount, 'en-US'));
     for (const item of plan.items) {

@@ -2,6 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import type { Order } from '../../shared/domain/order';
 import type { CancelRequest } from '../../shared/domain/request';
 import { instantMs } from '../../shared/domain/time';
+import { DEMO_CAPABILITIES } from '../../shared/domain/marketplace';
 import { allowedActions, type ActionOption } from '../../shared/rules/actions';
 import type { Policy } from '../../shared/rules/policy';
 
@@ -60,7 +61,8 @@ export async function expectRulesAsShown(
   });
   const evaluatedAt = instantMs(shown.evaluatedAt);
   expect(Number.isFinite(evaluatedAt), `the panel's time: ${shown.evaluatedAt}`).toBe(true);
-  const options = allowedActions(item.order, item.request, policy, evaluatedAt);
+  // As the app evaluates them: with the store's marketplace's capabilities (the demo's).
+  const options = allowedActions(item.order, item.request, policy, evaluatedAt, DEMO_CAPABILITIES);
   const onScreen = shown.actions.map((action) => ({
     ...action,
     why: squash(action.why),

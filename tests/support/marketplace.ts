@@ -24,3 +24,11 @@ export function byTimeLeft(a: { respondBy: string; id: string }, b: { respondBy:
   if (a.respondBy !== b.respondBy) return a.respondBy < b.respondBy ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/**
+ * A marketplace's records as one desk store holds them: sync stamps every order and request with
+ * the desk store's id (the marketplace's own store ids are not the desk's).
+ */
+export function asDeskStore<T extends { id: string; storeId: string }>(records: readonly T[], storeId: string): T[] {
+  return records.map((record) => ({ ...record, storeId })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

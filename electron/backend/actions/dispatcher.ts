@@ -2,21 +2,24 @@ import Dexie from 'dexie';
 import { OrderSchema } from '../../../shared/domain/order';
 import type { Random } from '../../../shared/domain/random';
 import { instantMs, toInstant, type Clock } from '../../../shared/domain/time';
-import { errorDetail, toErrorShape } from '../../../shared/errors';
+import { DeskError, errorDetail, toErrorShape } from '../../../shared/errors';
 import { describeIssues } from '../../../shared/ipc/dispatch';
 import type { AuditEntry, CacheDb, OutboxEntry, RefundRow } from '../cache/db';
 import { putRequests, toCachedRequest } from '../cache/records';
 import type { Logger } from '../log';
-import type { ActOutcome, ActionCall, AppliedResult, MarketplaceAdapter, ReadOutcome } from '../marketplace/adapter';
+import type { ActOutcome, ActionCall, AppliedResult, Attachment, MarketplaceAdapter, ReadOutcome } from '../marketplace/adapter';
 import { backoffDelay, Semaphore } from '../marketplace/http-client';
 import type { ViewMove } from '../queue/counts';
+import { sentPhotos } from './attachments';
 import { describeRemoteChange } from './conflicts';
 
 export interface DispatcherDeps {
   db: CacheDb;
   clock: Clock;
-  /** The marketplace behind the seam: the dispatcher never speaks a wire format itself. */
-  adapter: MarketplaceAdapter;
+  /** The marketplace behind the seam, for a desk of one store (tests); the dispatcher never speaks a wire format itself. */
+  adapter?: MarketplaceAdapter;
+  /** The adapter of a request's store, or why none can act now (paused, no credentials): the entry waits. */
+  adapterFor?: (storeId: string | undefined) => MarketplaceAdapter | { unavailable: string };
   flush: () => Promise<void>;
   log: Logger;
   onRequestsChanged: (moves: ViewMove[]) => void;
@@ -27,6 +30,11 @@ export interface DispatcherDeps {
   retryCapMs?: number;
   /** Randomness for the retry jitter: the real one at the edges, a seeded one in tests. */
   random: Random;
+  /**
+   * The seller's photos of an entry (refuse, offer), read from the data folder just before it is
+   * sent; a DeskError `photo_missing` fails the entry with its sentence, nothing sent.
+   */
+  attachments?: (entry: OutboxEntry) => Promise<readonly Attachment[]>;
 }
 
 /** What one delivery attempt came to. */
@@ -34,7 +42,8 @@ type Outcome =
   | { kind: 'done' }
   /** Try again later; `uncertain`: the last attempt may have landed, so read before sending again. */
   | { kind: 'retry'; code: string; message: string; uncertain: boolean }
-  | { kind: 'failed'; code: string; message: string }
+  /** `local`: the desk could not send it as decided (a photo gone from the data folder); nothing left. */
+  | { kind: 'failed'; code: string; message: string; local?: boolean }
   | { kind: 'conflict' }
   /** The marketplace's state cannot say whether it landed: the seller decides (never resent on its own). */
   | { kind: 'unknown'; code: string; message: string };
@@ -195,8 +204,19 @@ export class Dispatcher {
     await this.settle(entry, outcome);
   }
 
+  /** The adapter of the entry's store (its request's), or why none can act now. */
+  private async adapterOf(entry: OutboxEntry): Promise<MarketplaceAdapter | { unavailable: string }> {
+    if (this.deps.adapterFor === undefined) return this.deps.adapter ?? { unavailable: 'No marketplace is connected.' };
+    const row = await this.deps.db.requests.get(entry.requestId);
+    return this.deps.adapterFor(row?.storeId);
+  }
+
   private async send(entry: OutboxEntry): Promise<Outcome> {
-    const { adapter } = this.deps;
+    const adapter = await this.adapterOf(entry);
+    if ('unavailable' in adapter) {
+      // Nothing was sent: it waits, as it was (an unclear earlier attempt stays unclear).
+      return { kind: 'retry', code: 'store_unavailable', message: adapter.unavailable, uncertain: entry.uncertain === true };
+    }
     const call = actionCall(entry);
     if (entry.uncertain === true) {
       let read: ReadOutcome;
@@ -212,14 +232,16 @@ export class Dispatcher {
           await this.applyAnswer(entry, read.result);
           return { kind: 'done' };
         case 'cannot_tell':
-          return { kind: 'unknown', code: 'outcome_unknown', message: this.cannotTellSentence(entry, read.reason) };
+          return { kind: 'unknown', code: 'outcome_unknown', message: cannotTellSentence(entry, adapter.capabilities.name, read.reason) };
         case 'not_applied':
           break;
       }
     }
     let outcome: ActOutcome;
     try {
-      outcome = await adapter.act(call);
+      const attachments = await this.attachmentsOf(entry);
+      if ('failed' in attachments) return attachments.failed;
+      outcome = await adapter.act(attachments.list.length > 0 ? { ...call, attachments: attachments.list } : call);
     } catch (error) {
       // An adapter that throws may have sent: treat it as unclear.
       const shape = toErrorShape(error);
@@ -244,19 +266,31 @@ export class Dispatcher {
     }
   }
 
-  private cannotTellSentence(entry: OutboxEntry, reason: string): string {
-    const what = entry.endpoint === 'accept' || entry.endpoint === 'retry-refund' ? 'this refund' : 'this decision';
-    return `We cannot tell whether ${what} reached ${this.deps.adapter.capabilities.name} (${reason}): check order ${entry.orderId} there, then mark it sent or send it again.`;
+  /** The entry's photos with their bytes, or the failure that keeps it from being sent at all. */
+  private async attachmentsOf(entry: OutboxEntry): Promise<{ list: readonly Attachment[] } | { failed: Outcome }> {
+    if (this.deps.attachments === undefined || (entry.endpoint !== 'refuse' && entry.endpoint !== 'offer')) return { list: [] };
+    try {
+      return { list: await this.deps.attachments(entry) };
+    } catch (error) {
+      const shape = toErrorShape(error);
+      if (error instanceof DeskError && error.code === 'photo_missing') return { failed: { kind: 'failed', code: shape.code, message: shape.message, local: true } };
+      // A disk that could not be read now (not a missing file): nothing was sent, try later.
+      return { failed: { kind: 'retry', code: shape.code, message: `The photos could not be read: ${shape.message}`, uncertain: entry.uncertain === true } };
+    }
   }
 
-  private async applyAnswer(entry: OutboxEntry, answer: AppliedResult): Promise<void> {
+  private async applyAnswer(entry: OutboxEntry, applied: AppliedResult): Promise<void> {
     const { db, clock } = this.deps;
     const at = toInstant(clock.now());
-    const order = OrderSchema.safeParse(answer.order);
+    // The marketplace's copies, as the desk store's own (sync stamps its records the same way).
+    const storeId = (await db.requests.get(entry.requestId))?.storeId ?? applied.request.storeId;
+    const answer = { ...applied, request: { ...applied.request, storeId } };
+    const parsedOrder = OrderSchema.safeParse(applied.order);
+    const order = parsedOrder.success ? { ...parsedOrder, data: { ...parsedOrder.data, storeId } } : parsedOrder;
     if (!order.success) {
       this.deps.log.warn(`the marketplace applied ${entry.endpoint} on ${entry.requestId}; its copy of order ${entry.orderId} is malformed and was not stored: ${describeIssues(order.error).slice(0, 200)}`);
     }
-    const moves = await db.transaction('rw', [db.requests, db.orders, db.refunds, db.audit, db.searchTerms], async () => {
+    const moves = await db.transaction('rw', [db.requests, db.orders, db.refunds, db.audit, db.searchTerms, db.sellerEvidence], async () => {
       const current = await db.requests.get(entry.requestId);
       const knownOrder = await db.orders.get(answer.request.orderId);
       if (order.success && (knownOrder === undefined || order.data.version >= knownOrder.version)) await db.orders.put(order.data);
@@ -279,7 +313,10 @@ export class Dispatcher {
         };
         await db.refunds.put(refund);
       }
-      await db.audit.add(this.auditOf(entry, 'delivered', `The marketplace applied it: the request is now ${answer.request.state.replaceAll('_', ' ')}.`, answer.request.state));
+      const delivered = this.auditOf(entry, 'delivered', `The marketplace applied it: the request is now ${answer.request.state.replaceAll('_', ' ')}.`, answer.request.state);
+      // What went with it: the photos are marked sent, and the timeline names them.
+      const photos = await sentPhotos(db, entry, at);
+      await db.audit.add(photos.length > 0 ? { ...delivered, params: { ...delivered.params, photos } } : delivered);
       return current === undefined || row === undefined ? [] : [{ before: current.view, after: row.view, row }];
     });
     if (moves.length > 0) this.deps.onRequestsChanged(moves);
@@ -290,7 +327,10 @@ export class Dispatcher {
     const { db, clock } = this.deps;
     let fresh = null;
     try {
-      fresh = await this.deps.adapter.fetchRequest(entry.requestId);
+      const adapter = await this.adapterOf(entry);
+      const copy = 'unavailable' in adapter ? null : await adapter.fetchRequest(entry.requestId);
+      const storeId = (await this.deps.db.requests.get(entry.requestId))?.storeId;
+      fresh = copy === null ? null : { ...copy, storeId: storeId ?? copy.storeId };
     } catch (error) {
       this.deps.log.warn(`could not refresh request ${entry.requestId} after a conflict: ${errorDetail(error)}`);
     }
@@ -350,9 +390,10 @@ export class Dispatcher {
           // The decision did not happen: the request shows the marketplace's state again.
           const current = await db.requests.get(entry.requestId);
           if (current?.local?.outboxId !== entry.id) return [];
-          const back = toCachedRequest(current, await db.orders.get(current.orderId), { ...current, local: null });
+          // A proof request asked in this message did not happen either (deskProofRequest).
+          const back = toCachedRequest(current, await db.orders.get(current.orderId), { ...current, local: null, deskProofRequest: null });
           await putRequests(db, [back], [current]);
-          await db.audit.add(this.auditOf(entry, 'failed', `The marketplace refused it: ${outcome.message}`, current.state));
+          await db.audit.add(this.auditOf(entry, 'failed', outcome.local === true ? `Not sent: ${outcome.message}` : `The marketplace refused it: ${outcome.message}`, current.state));
           return [{ before: current.view, after: back.view, row: back }];
         }
       }
@@ -382,7 +423,13 @@ export class Dispatcher {
   }
 }
 
-/** An outbox entry as the adapter sees it. */
+/** What the seller reads when the marketplace cannot say whether a decision landed. */
+function cannotTellSentence(entry: OutboxEntry, marketplace: string, reason: string): string {
+  const what = entry.endpoint === 'accept' || entry.endpoint === 'retry-refund' ? 'this refund' : entry.endpoint === 'message' ? 'this message' : 'this decision';
+  return `We cannot tell whether ${what} reached ${marketplace} (${reason}): check order ${entry.orderId} there, then mark it sent or send it again.`;
+}
+
+/** An outbox entry as the adapter sees it (its photos are read just before `act`: attachmentsOf). */
 export function actionCall(entry: OutboxEntry): ActionCall {
   return { id: entry.id, requestId: entry.requestId, orderId: entry.orderId, action: entry.endpoint, body: entry.body };
 }

@@ -5,6 +5,7 @@ import { toCsv } from '../../../shared/csv';
 import { DeskError } from '../../../shared/errors';
 import type { AuditEntryView, ChannelParsedInput, OutboxSummary, RequestDetail } from '../../../shared/ipc/contract';
 import { add, toDecimalString, type Money } from '../../../shared/money';
+import { DEMO_CAPABILITIES, type MarketplaceCapabilities } from '../../../shared/domain/marketplace';
 import type { Order } from '../../../shared/domain/order';
 import { allowedActions } from '../../../shared/rules/actions';
 import type { Policy } from '../../../shared/rules/policy';
@@ -16,10 +17,12 @@ import { toRemoteRequest, type CachedRequest } from '../cache/records';
 import { setAsideOrders } from '../sync/quarantine';
 import { fileNamePart } from '../file-names';
 
-/** What the rules panel is evaluated with: the store policy and the backend's clock. */
+/** What the rules panel is evaluated with: the store policy, the backend's clock, the store's marketplace. */
 export interface RulesDeps {
   policy: () => Policy;
   clock: Clock;
+  /** What each store's marketplace can do (what it lacks is blocked); the demo marketplace's when absent. */
+  capabilities?: (storeId: string) => MarketplaceCapabilities;
 }
 
 /** What the detail pane shows for one request: the record, its order, our own notes and log, and the rules panel. */
@@ -45,6 +48,7 @@ export async function requestDetail(db: CacheDb, requestId: string, rules: Rules
     assignee: row.assignee,
     orderSetAside: setAside === undefined ? null : { reason: setAside.reason, excerpt: setAside.excerpt, receivedAt: setAside.receivedAt },
     rules: await rulesPanel(db, row, order, setAside, outbox, rules),
+    capabilities: (rules.capabilities ?? (() => DEMO_CAPABILITIES))(row.storeId),
   };
 }
 
@@ -82,12 +86,13 @@ async function rulesPanel(
   }
   const now = deps.clock.now();
   const policy = deps.policy();
+  const capabilities = (deps.capabilities ?? (() => DEMO_CAPABILITIES))(request.storeId);
   try {
     if (setAside !== undefined || order === undefined) {
       return {
         available: true,
         evaluatedAt: toInstant(now),
-        actions: allowedActionsWithoutOrder(request, policy, now),
+        actions: allowedActionsWithoutOrder(request, policy, now, capabilities),
         recommendation: recommendWithoutOrder(request, policy, now, { reason: setAside?.reason ?? '', cachedVersion: order?.version ?? null }),
       };
     }
@@ -97,8 +102,8 @@ async function rulesPanel(
     return {
       available: true,
       evaluatedAt: toInstant(now),
-      actions: allowedActions(ruled, request, policy, now),
-      recommendation: recommend(ruled, request, history, policy, now),
+      actions: allowedActions(ruled, request, policy, now, capabilities),
+      recommendation: recommend(ruled, request, history, policy, now, capabilities),
     };
   } catch (error) {
     // The cache holds validated records, so this is a rules input problem worth showing as such.

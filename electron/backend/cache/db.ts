@@ -25,7 +25,7 @@ export interface SyncMark {
  */
 export interface QuarantinedRow {
   seq?: number;
-  resource: 'orders' | 'requests';
+  resource: 'orders' | 'requests' | 'messages';
   recordId: string;
   /** The malformed copy's version, when it had a readable one (absent in rows written before schema v7). */
   version?: number | null;
@@ -50,7 +50,7 @@ export interface OutboxEntry {
   requestId: string;
   orderId: string;
   /** Which marketplace endpoint: accept, refuse, request-evidence, offer, escalate. */
-  endpoint: 'accept' | 'refuse' | 'request-evidence' | 'offer' | 'escalate' | 'retry-refund';
+  endpoint: 'accept' | 'refuse' | 'request-evidence' | 'offer' | 'escalate' | 'retry-refund' | 'message';
   body: Record<string, unknown>;
   /** The seller's action as decided, to decide again if the seller retries a failure. */
   decision: Record<string, unknown>;
@@ -142,6 +142,49 @@ export interface RefundRow {
   parts?: RefundParts | null;
 }
 
+/** One message of a conversation with a buyer: synced from the marketplace, or written here and on its way. */
+export interface MessageRow {
+  id: string;
+  requestId: string;
+  from: 'buyer' | 'seller';
+  text: string;
+  at: string;
+  /** received: synced from the marketplace; pending: sent from this desk, in the outbox (outboxId); sent: the marketplace has it. */
+  status: 'received' | 'pending' | 'sent' | 'failed';
+  outboxId: string | null;
+}
+
+/** A photo the seller attached to a decision (refuse, offer): stored under the data folder, then uploaded. */
+export interface SellerEvidenceRow {
+  id: string;
+  requestId: string;
+  fileName: string;
+  contentType: string;
+  bytes: number;
+  /** The file's name under the data folder's seller-evidence folder. */
+  path: string;
+  addedAt: string;
+  /** The decision it went with, once decided; null while only attached in a dialog. */
+  outboxId: string | null;
+  /** When the marketplace took it (the decision was delivered). */
+  sentAt: string | null;
+}
+
+/** A store: a marketplace kind, how to reach it, its own sync state (its syncMarks), an optional policy. */
+export interface StoreRow {
+  id: string;
+  name: string;
+  kind: 'demo' | 'aliexpress';
+  /** embedded: a demo marketplace the app starts itself (its address changes each run); url: a marketplace's API. */
+  endpoint: { embedded: string } | { url: string };
+  paused: boolean;
+  /** Overrides the seller's policy for this store (merged over it); null: the seller's policy. */
+  policy: unknown;
+  createdAt: string;
+  /** Removed stores keep their requests' audit log; their requests leave the queue. */
+  removedAt: string | null;
+}
+
 export type CacheDb = Dexie & {
   orders: EntityTable<Order, 'id'>;
   requests: EntityTable<CachedRequest, 'id'>;
@@ -156,6 +199,9 @@ export type CacheDb = Dexie & {
   evidence: EntityTable<EvidenceRow, 'id'>;
   refunds: EntityTable<RefundRow, 'id'>;
   searchTerms: Dexie.Table<SearchTermRow, [string, string]>;
+  messages: EntityTable<MessageRow, 'id'>;
+  sellerEvidence: EntityTable<SellerEvidenceRow, 'id'>;
+  stores: EntityTable<StoreRow, 'id'>;
 };
 
 /**

@@ -25,6 +25,28 @@ export interface CachedRequest extends CancelRequest {
   amountKey: number;
   /** Lower-case search terms: order id, request id, buyer name (whole and by word), SKUs. */
   terms: string[];
+  /**
+   * When the buyer last wrote, while that message is newer than anything else that happened to the
+   * request and the seller has not answered (a message or a decision) since: the "Buyer replied"
+   * view. Null or absent (rows from before) otherwise.
+   */
+  buyerRepliedAt?: string | null;
+  /**
+   * A proof request the desk tracks itself, on a marketplace that has no proof endpoint (it went
+   * to the buyer as a message): while the marketplace's request stays at the version it was asked
+   * at, the row shows it proof requested with this due date. Null or absent otherwise.
+   */
+  deskProofRequest?: DeskProofRequest | null;
+}
+
+/** A proof request sent as a message (capabilities.proofRequest 'message'), tracked by the desk. */
+export interface DeskProofRequest {
+  message: string;
+  dueAt: string;
+  /** The outbox entry of the message that asked for it (undo and failure take it back). */
+  outboxId: string;
+  /** The marketplace version it was asked at: a newer one means the case moved on. */
+  baseVersion: number;
 }
 
 /** A decision made here and waiting in the outbox (or being sent). */
@@ -35,6 +57,8 @@ export interface LocalDecision {
   decidedAt: string;
   /** The marketplace version the decision was made against (sent as expectedVersion). */
   baseVersion: number;
+  /** The "buyer replied" flag the decision answered (undo gives it back); absent in rows from before. */
+  answeredReply?: string | null;
 }
 
 const SORT_KEY_DECIMALS = 4;
@@ -60,8 +84,12 @@ export function searchTerms(request: Pick<CancelRequest, 'id' | 'orderId'>, orde
  * The cache row for a marketplace record. What is ours alone (a pending decision, the assignee)
  * is carried over from the row it replaces.
  */
-export function toCachedRequest(request: CancelRequest, order: Order | undefined, previous?: CachedRequest): CachedRequest {
+export function toCachedRequest(remote: CancelRequest, order: Order | undefined, previous?: CachedRequest): CachedRequest {
   const local = previous?.local ?? null;
+  const deskProof = previous?.deskProofRequest ?? null;
+  const tracked = deskProof !== null && remote.version === deskProof.baseVersion && (remote.state === 'requested' || remote.state === 'proof_requested');
+  const request: CancelRequest = tracked ? { ...remote, state: 'proof_requested', proofRequest: { message: deskProof.message, dueAt: deskProof.dueAt } } : remote;
+  const replied = previous?.buyerRepliedAt ?? null;
   return {
     ...request,
     view: viewOfState(local?.state ?? request.state),
@@ -72,6 +100,9 @@ export function toCachedRequest(request: CancelRequest, order: Order | undefined
     phase: order === undefined ? null : phaseOf(order),
     amountKey: -amountSortKey(request.requestedAmount),
     terms: searchTerms(request, order),
+    // Anything newer at the marketplace (a decision delivered, the buyer's proof) answers it.
+    buyerRepliedAt: replied !== null && replied > request.updatedAt ? replied : null,
+    deskProofRequest: tracked ? deskProof : null,
   };
 }
 
@@ -115,6 +146,8 @@ export function toRemoteRequest(cached: CachedRequest): CancelRequest {
     phase: _phase,
     amountKey: _amountKey,
     terms: _terms,
+    buyerRepliedAt: _buyerRepliedAt,
+    deskProofRequest: _deskProofRequest,
     ...request
   } = cached;
   return request;

@@ -133,6 +133,15 @@ export const CACHE_SCHEMA: readonly SchemaVersion[] = [
       await quarantine.bulkDelete(superseded);
     },
   },
+  {
+    // Several stores in one queue, the conversation with the buyer, and the seller's own photos.
+    version: 8,
+    stores: {
+      stores: 'id',
+      messages: 'id, requestId, [requestId+at], status',
+      sellerEvidence: 'id, requestId, outboxId',
+    },
+  },
 ];
 
 /** What tells two set-aside rows apart: the record's id, or for a record without one, its excerpt. */
@@ -143,4 +152,4 @@ export function quarantineKey(row: { resource: string; recordId: string; excerpt
 export const CACHE_SCHEMA_VERSION = CACHE_SCHEMA.at(-1)?.version ?? 1;
 
 /** Tables the queue needs: loaded first on restart, so the seller can work while the rest loads. */
-export const QUEUE_TABLES = ['requests', 'syncMarks', 'settings', 'conflicts', 'outbox', 'batches'] as const;
+export const QUEUE_TABLES = ['requests', 'syncMarks', 'settings', 'conflicts', 'outbox', 'batches', 'stores'] as const;

@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sniffImageType } from '../../../shared/domain/image';
 import { toInstant, type Clock } from '../../../shared/domain/time';
 import { DeskError, errorDetail } from '../../../shared/errors';
 import type { CacheDb, EvidenceRow } from '../cache/db';
@@ -18,21 +19,9 @@ export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 export const MAX_EVIDENCE_SIDE_PX = 12_000;
 export const MAX_EVIDENCE_PIXELS = 50_000_000;
 
-const SIGNATURES: ReadonlyArray<{ contentType: string; magic: ReadonlyArray<readonly [offset: number, bytes: readonly number[]]> }> = [
-  { contentType: 'image/png', magic: [[0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]]] },
-  { contentType: 'image/jpeg', magic: [[0, [0xff, 0xd8, 0xff]]] },
-  // RIFF is a container for many things (WAV, AVI...): only a RIFF whose form type is WEBP is an image.
-  { contentType: 'image/webp', magic: [[0, [0x52, 0x49, 0x46, 0x46]], [8, [0x57, 0x45, 0x42, 0x50]]] },
-];
-
-/** What the bytes really are (never what the marketplace says they are), or null. */
-export function sniffImageType(bytes: Buffer): string | null {
-  for (const { contentType, magic } of SIGNATURES) {
-    const matches = magic.every(([offset, expected]) => bytes.length >= offset + expected.length && expected.every((byte, index) => bytes[offset + index] === byte));
-    if (matches) return contentType;
-  }
-  return null;
-}
+// What the bytes really are (never what the marketplace says they are), or null: one sniff for
+// the buyer's evidence, the seller's photos and the renderer's check.
+export { sniffImageType };
 
 export interface ImageSize {
   width: number;
@@ -152,7 +141,7 @@ function refusedUpFront(item: CachedRequest['evidence'][number]): string | null 
  */
 export class EvidenceStore {
   constructor(
-    private readonly deps: { db: CacheDb; adapter: Pick<MarketplaceAdapter, 'fetchEvidence'>; dataDir: string; clock: Clock; log: Logger },
+    private readonly deps: { db: CacheDb; dataDir: string; clock: Clock; log: Logger },
   ) {}
 
   /** Metadata rows for the evidence of these requests (called with each synced page). */
@@ -180,14 +169,20 @@ export class EvidenceStore {
     if (fresh.length > 0) await this.deps.db.evidence.bulkPut(fresh);
   }
 
-  /** Fetches every file neither on disk nor refused; a failure is logged and retried next time. */
-  async fetchMissing(limit = 200): Promise<number> {
+  /**
+   * Fetches every file neither on disk nor refused, each from its request's store; a failure (or a
+   * store that cannot be reached now) is logged and retried next time.
+   */
+  async fetchMissing(adapterFor: (storeId: string | undefined) => Pick<MarketplaceAdapter, 'fetchEvidence'> | { unavailable: string }, limit = 200): Promise<number> {
     const missing = await this.deps.db.evidence.where('[fetched+id]').between([0, Dexie.minKey], [0, Dexie.maxKey]).limit(limit).toArray();
+    const requests = await this.deps.db.requests.bulkGet(missing.map((row) => row.requestId));
     let fetched = 0;
     await Promise.all(
-      missing.map(async (row) => {
+      missing.map(async (row, index) => {
+        const adapter = adapterFor(requests[index]?.storeId);
+        if ('unavailable' in adapter) return;
         try {
-          if (await this.fetchOne(row)) fetched += 1;
+          if (await this.fetchOne(row, adapter)) fetched += 1;
         } catch (error) {
           this.deps.log.warn(`evidence ${row.id} of request ${row.requestId} not fetched: ${errorDetail(error)}`);
         }
@@ -197,10 +192,10 @@ export class EvidenceStore {
   }
 
   /** True when the file is now on disk; false when it was refused (and recorded so). */
-  private async fetchOne(row: EvidenceRow): Promise<boolean> {
+  private async fetchOne(row: EvidenceRow, adapter: Pick<MarketplaceAdapter, 'fetchEvidence'>): Promise<boolean> {
     let bytes: Buffer;
     try {
-      bytes = await this.deps.adapter.fetchEvidence(row.id, MAX_EVIDENCE_BYTES);
+      bytes = await adapter.fetchEvidence(row.id, MAX_EVIDENCE_BYTES);
     } catch (error) {
       if (error instanceof DeskError && error.code === 'payload_too_large') {
         await this.refuse(row, `it is larger than ${MAX_EVIDENCE_BYTES / (1024 * 1024)} MiB`);

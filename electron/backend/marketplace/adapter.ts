@@ -1,7 +1,8 @@
 import type { MarketplaceCapabilities, MarketplaceKind } from '../../../shared/domain/marketplace';
 import type { CancelRequest } from '../../../shared/domain/request';
 import type { Money } from '../../../shared/money';
-import type { MarketplaceListing } from './listing';
+import type { BuyerMessage } from '../../../shared/domain/message';
+import type { ListPage, ListParams, MarketplaceListing } from './listing';
 
 /**
  * The seam between the backend and a marketplace. One adapter per marketplace kind, in its own
@@ -23,10 +24,21 @@ export interface MarketplaceAdapter extends MarketplaceListing {
   readOutcome(call: ActionCall): Promise<ReadOutcome>;
   /** A buyer's evidence file, at most maxBytes of it. */
   fetchEvidence(evidenceId: string, maxBytes: number): Promise<Buffer>;
+  /** The conversations' feed: messages (buyer's and seller's) written since a mark (capabilities.messages). */
+  listMessages(params: ListParams): Promise<ListPage<BuyerMessage>>;
 }
 
 /** The neutral names of what the desk sends (stored in the outbox as `endpoint`). */
-export type ActionName = 'accept' | 'refuse' | 'request-evidence' | 'offer' | 'escalate' | 'retry-refund';
+export type ActionName = 'accept' | 'refuse' | 'request-evidence' | 'offer' | 'escalate' | 'retry-refund' | 'message';
+
+/** A seller's evidence file (a photo) sent with a decision; the adapter uploads it before acting. */
+export interface Attachment {
+  readonly id: string;
+  readonly fileName: string;
+  /** Sniffed from the bytes when it was added (image/png, image/jpeg, image/webp). */
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
 
 /** One outbox entry, as an adapter sees it. */
 export interface ActionCall {
@@ -35,8 +47,10 @@ export interface ActionCall {
   readonly requestId: string;
   readonly orderId: string;
   readonly action: ActionName;
-  /** The decision's parameters: expectedVersion, amount, reason, memo, tracking, message, dueAt. */
+  /** The decision's parameters: expectedVersion, amount, reason, memo, tracking, message, dueAt, text. */
   readonly body: Readonly<Record<string, unknown>>;
+  /** The seller's photos that go with it (refuse, offer), read from the data folder before acting. */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** What the marketplace holds after applying an action (the order unchecked: see the dispatcher). */

@@ -40,6 +40,8 @@ export interface HttpAnswer {
 export interface CallOptions {
   method?: 'GET' | 'POST';
   body?: unknown;
+  /** A body sent as these bytes with this Content-Type (a photo), instead of `body` as JSON. */
+  rawBody?: { readonly bytes: Buffer; readonly contentType: string };
   headers?: Record<string, string>;
   /** Whether the call may be repeated after an unclear failure (GETs, or POSTs with an idempotency key). */
   retry?: boolean;
@@ -187,6 +189,10 @@ export class MarketplaceHttpClient {
       const { answer } = outcome;
       if ((answer.status >= 200 && answer.status < 300) || callOptions.accept?.includes(answer.status)) return answer;
       const message = describeError(answer);
+      if (answer.status === 401 || answer.status === 403) {
+        // Retrying cannot help: the store waits for new credentials from the seller.
+        throw new DeskError('credentials_rejected', `The marketplace refused the credentials (HTTP ${answer.status}${message}).`);
+      }
       if (!RETRYABLE_STATUSES.has(answer.status)) {
         throw new DeskError('marketplace_error', `The marketplace refused ${what} (HTTP ${answer.status}${message}).`);
       }
@@ -214,10 +220,10 @@ export class MarketplaceHttpClient {
         headers: {
           Authorization: `Bearer ${this.options.token}`,
           Accept: 'application/json',
-          ...(callOptions.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(callOptions.rawBody !== undefined ? { 'Content-Type': callOptions.rawBody.contentType } : callOptions.body === undefined ? {} : { 'Content-Type': 'application/json' }),
           ...callOptions.headers,
         },
-        body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
+        body: callOptions.rawBody !== undefined ? new Uint8Array(callOptions.rawBody.bytes) : callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
       if (callOptions.binaryMaxBytes !== undefined && response.ok) {

@@ -3,7 +3,7 @@ import type { CancelRequest } from '../../../shared/domain/request';
 
 /** A record the marketplace sent that failed validation: kept aside with the reason. */
 export interface QuarantinedRecord {
-  resource: 'orders' | 'requests';
+  resource: 'orders' | 'requests' | 'messages';
   id: string | null;
   /** The record's version when it has a readable one: a later valid copy at this version or above replaces it. */
   version: number | null;

@@ -16,9 +16,15 @@ export interface ViewMove {
  */
 export class ViewCounter {
   private readonly counts = new Map<ViewId, number>(VIEW_IDS.map((view) => [view, 0]));
+  /**
+   * "Buyer replied" follows a row's flag, not its view, which a move does not carry: it is counted
+   * by the queue's in-memory order of flagged rows, moved by the same committed writes (its size).
+   */
+  private index: QueueIndex | null = null;
 
   /** Counts once, from the queue's in-memory orders, when the cache has loaded. */
   initialise(index: QueueIndex): void {
+    this.index = index;
     for (const view of VIEW_IDS) this.counts.set(view, view === 'conflicts' ? 0 : index.size(view));
   }
 
@@ -36,6 +42,7 @@ export class ViewCounter {
   }
 
   get(view: ViewId): number {
+    if (view === 'buyer_replied' && this.index !== null) return this.index.size('buyer_replied');
     return this.counts.get(view) ?? 0;
   }
 

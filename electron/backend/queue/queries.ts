@@ -56,7 +56,13 @@ export function toQueueRow(request: CachedRequest): QueueRow {
     proofDueAt: request.proofRequest?.dueAt ?? null,
     localState: request.local?.state ?? null,
     closedAt: closedAtOf(request),
+    buyerRepliedAt: request.buyerRepliedAt ?? null,
   };
+}
+
+/** In the store the queue is filtered by (every store when null). */
+function inStore(request: CachedRequest, storeId: string | null): boolean {
+  return storeId === null || request.storeId === storeId;
 }
 
 /** One page of a view in its sort order, from the in-memory orders, with a stable cursor. */
@@ -65,19 +71,23 @@ export async function listQueue(db: CacheDb, counter: ViewCounter, index: QueueI
   if (view === 'conflicts') {
     // Few by nature (the marketplace moved a request under a decision): read whole, sorted here.
     const conflicts = await db.conflicts.toArray();
-    const rows = (await db.requests.bulkGet(conflicts.map((conflict) => conflict.requestId))).filter((row) => row !== undefined);
+    const rows = (await db.requests.bulkGet(conflicts.map((conflict) => conflict.requestId)))
+      .filter((row) => row !== undefined)
+      .filter((row) => inStore(row, input.storeId));
     return pageInMemory(rows, input, rows.length, false);
   }
   if (input.search !== '') return searchQueue(db, input);
   const { field } = SORTS[sort];
   const after = input.cursor === null ? null : decodeCursor(input.cursor, KeyCursorSchema);
-  const ids = after === null && typeof input.offset === 'number' ? index.slice(view, field, input.offset, limit) : index.page(view, field, after, limit);
+  const { storeId } = input;
+  const ids =
+    after === null && typeof input.offset === 'number' ? index.slice(view, field, input.offset, limit, storeId) : index.page(view, field, after, limit, storeId);
   const requests = (await db.requests.bulkGet(ids)).filter((row) => row !== undefined);
   const last = requests.at(-1);
   return {
     rows: requests.map(toQueueRow),
     nextCursor: last !== undefined && requests.length === limit ? encodeCursor([last[field], last.id]) : null,
-    total: counter.get(view),
+    total: storeId === null ? counter.get(view) : index.size(view, storeId),
     truncated: false,
   };
 }
@@ -98,7 +108,8 @@ async function searchQueue(db: CacheDb, input: ChannelParsedInput<'queue.list'>)
   const ids = [...new Set(hits.slice(0, SEARCH_LIMIT).map((hit) => hit.requestId))];
   const candidates = (await db.requests.bulkGet(ids)).filter((row) => row !== undefined);
   const matches = candidates
-    .filter((request) => input.view === 'all' || request.view === input.view)
+    .filter((request) => inStore(request, input.storeId))
+    .filter((request) => input.view === 'all' || (input.view === 'buyer_replied' ? (request.buyerRepliedAt ?? null) !== null : request.view === input.view))
     .filter((request) => words.every((word) => request.terms.some((term) => term.startsWith(word))));
   return pageInMemory(matches, input, matches.length, truncated);
 }

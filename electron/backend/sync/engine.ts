@@ -9,16 +9,34 @@ import type { CacheDb, ConflictRow, OutboxEntry, RefundRow, SyncMark } from '../
 import { putRequests, searchTerms, toCachedRequest, type CachedRequest } from '../cache/records';
 import type { Logger } from '../log';
 import type { ListPage, ListParams, MarketplaceListing } from '../marketplace/listing';
-import { backoffDelay } from '../marketplace/http-client';
+import { backoffDelay, type Semaphore } from '../marketplace/http-client';
 import type { ViewMove } from '../queue/counts';
 import { phaseOf } from '../../../shared/domain/order';
 import { SetAsideBook } from './quarantine';
+import { applyMessagePage, type ConversationListing } from './messages';
+import type { BuyerMessage } from '../../../shared/domain/message';
 
-export type Resource = 'orders' | 'requests';
+export type Resource = 'orders' | 'requests' | 'messages';
+
+/** The store of a desk built for one marketplace (createBackend's `marketplace` option). */
+export const MAIN_STORE_ID = 'main';
+
+/** The desk store a sync engine fills: its records are stamped with its id, its marks are its own. */
+export interface SyncStore {
+  readonly id: string;
+  readonly name: string;
+}
 
 export interface SyncEngineDeps {
   db: CacheDb;
-  listing: MarketplaceListing;
+  /** With the conversations' feed when the marketplace has one (an adapter: listMessages, capabilities.messages). */
+  listing: MarketplaceListing & ConversationListing;
+  /** The store this engine syncs; absent: the one store of a single-marketplace desk (id 'main'). */
+  store?: SyncStore;
+  /** Other stores' ids: a record whose id one of them holds is set aside, never taken over. */
+  otherStores?: () => ReadonlySet<string>;
+  /** Bounds how many stores sync at once (shared by every store's engine). */
+  pool?: Semaphore;
   clock: Clock;
   log: Logger;
   /** Called on every status change (progress included). */
@@ -77,8 +95,14 @@ export class SyncEngine {
   private intervalMs: number;
   private readonly pageSize: number;
   private readonly setAside: SetAsideBook;
+  private readonly store: SyncStore;
+  /** The code of the last pass's failure (null after a pass that ended well). */
+  private lastErrorCode: string | null = null;
+  /** Since when passes fail (the first failure of the current run of failures). */
+  private failingSince: string | null = null;
 
   constructor(private readonly deps: SyncEngineDeps) {
+    this.store = deps.store ?? { id: MAIN_STORE_ID, name: 'Store' };
     this.setAside = new SetAsideBook(deps.db);
     this.intervalMs = deps.intervalMs ?? 5 * 60_000;
     this.pageSize = deps.pageSize ?? 200;
@@ -90,6 +114,7 @@ export class SyncEngine {
       message: null,
       progress: null,
       quarantined: 0,
+      stores: [],
     };
   }
 
@@ -97,9 +122,29 @@ export class SyncEngine {
     return this.status;
   }
 
+  /** Why the last pass failed (its error code) and since when passes fail; nulls when it ended well. */
+  failure(): { code: string | null; since: string | null } {
+    return { code: this.lastErrorCode, since: this.failingSince };
+  }
+
+  /** Whether a pass runs now. */
+  isRunning(): boolean {
+    return this.running !== null;
+  }
+
+  /** The sync marks of this store: the legacy single store kept the bare resource names. */
+  private markKey(resource: Resource): string {
+    return this.store.id === MAIN_STORE_ID ? resource : `${this.store.id}:${resource}`;
+  }
+
+  private async ownMarks(): Promise<SyncMark[]> {
+    const keys = (['orders', 'requests', 'messages'] as const).map((resource) => this.markKey(resource));
+    return (await this.deps.db.syncMarks.bulkGet(keys)).filter((mark): mark is SyncMark => mark !== undefined);
+  }
+
   /** Restores the last sync time from the cache and starts the first pass. */
   async start(): Promise<void> {
-    const marks = await this.deps.db.syncMarks.toArray();
+    const marks = await this.ownMarks();
     const times = marks.map((mark) => mark.lastSyncAt).filter((at): at is string => at !== null).sort();
     this.setStatus({ lastSyncAt: times[0] ?? null, quarantined: await this.deps.db.quarantine.count() });
     this.schedule(0);
@@ -146,7 +191,8 @@ export class SyncEngine {
 
   private runPass(): Promise<SyncStatus> {
     if (this.running === null) {
-      this.running = this.pass().finally(() => {
+      const pass = (): Promise<SyncStatus> => this.pass();
+      this.running = (this.deps.pool === undefined ? pass() : this.deps.pool.run(pass)).finally(() => {
         this.running = null;
       });
     }
@@ -160,22 +206,37 @@ export class SyncEngine {
       await this.setAside.load();
       if (this.fullRequested) {
         this.fullRequested = false;
-        await db.syncMarks.toCollection().modify({ since: null, cursor: null });
+        const marks = await this.ownMarks();
+        await db.syncMarks.bulkPut(marks.map((mark) => ({ ...mark, since: null, cursor: null })));
       }
       // Orders first, so a request's buyer and phase are there when the request arrives.
       await this.pull('orders', (params) => this.deps.listing.listOrders(params), (items) => this.applyOrders(items));
       await this.pull('requests', (params) => this.deps.listing.listRequests(params), (items) => this.applyRequests(items));
+      // Messages after requests: a buyer's message raises a request the cache already has.
+      const listMessages = this.deps.listing.capabilities?.messages === true ? this.deps.listing.listMessages?.bind(this.deps.listing) : undefined;
+      if (listMessages !== undefined) await this.pull('messages', listMessages, (items) => this.applyMessages(items));
       this.failures = 0;
+      this.lastErrorCode = null;
+      this.failingSince = null;
       const lastSyncAt = toInstant(this.deps.clock.now());
-      await db.syncMarks.toCollection().modify({ lastSyncAt });
+      const marks = await this.ownMarks();
+      await db.syncMarks.bulkPut(marks.map((mark) => ({ ...mark, lastSyncAt })));
       this.setStatus({ state: 'idle', lastSyncAt, message: null, progress: null, nextAttemptAt: this.at(this.intervalMs) });
       this.schedule(this.intervalMs);
       await this.deps.onPassComplete?.();
     } catch (error) {
       this.failures += 1;
       const shape = toErrorShape(error);
+      this.lastErrorCode = shape.code;
+      this.failingSince ??= toInstant(this.deps.clock.now());
+      if (shape.code === 'credentials_rejected') {
+        // Retrying cannot help: the store waits for new credentials (the seller, in Settings).
+        this.deps.log.warn(`sync of ${this.store.name} stopped: ${errorDetail(error)}`);
+        this.setStatus({ state: 'error', message: shape.message, progress: null, nextAttemptAt: null });
+        return this.status;
+      }
       const delay = 1_000 + backoffDelay(this.failures, this.deps.retryBaseMs ?? 2_000, this.deps.retryCapMs ?? 5 * 60_000, this.deps.random);
-      this.deps.log.warn(`sync failed (${shape.code}): ${errorDetail(error)}; retrying in ${Math.round(delay / 1000)} s`);
+      this.deps.log.warn(`sync of ${this.store.name} failed (${shape.code}): ${errorDetail(error)}; retrying in ${Math.round(delay / 1000)} s`);
       this.setStatus({
         state: shape.code === 'marketplace_unreachable' ? 'unreachable' : 'error',
         message: shape.message,
@@ -193,7 +254,8 @@ export class SyncEngine {
     apply: (items: T[]) => Promise<ViewMove[]>,
   ): Promise<void> {
     const { db, clock } = this.deps;
-    let mark: SyncMark = (await db.syncMarks.get(resource)) ?? { resource, since: null, cursor: null, lastSyncAt: null };
+    const key = this.markKey(resource);
+    let mark: SyncMark = (await db.syncMarks.get(key)) ?? { resource: key, since: null, cursor: null, lastSyncAt: null };
     const startedAt = clock.now();
     const progress: SyncProgress = { resource, pages: 0, items: 0, itemsPerSecond: 0, etaSeconds: null };
     let feedStart: number | null = null;
@@ -204,7 +266,7 @@ export class SyncEngine {
     pending.catch(() => undefined);
     for (;;) {
       if (this.stopped || pending === null) return;
-      const page: ListPage<T> = await pending;
+      const page: ListPage<T> = this.stamped(resource, await pending);
       pending = page.nextCursor === null ? null : fetchPage({ updatedSince: mark.since, cursor: page.nextCursor, limit: this.pageSize });
       // If this page fails to apply, the prefetched one is dropped (its failure is not ours to report).
       pending?.catch(() => undefined);
@@ -217,18 +279,20 @@ export class SyncEngine {
       };
       // The page and the mark commit together: a crash resumes at the first page not applied.
       const receivedAt = toInstant(clock.now());
-      const { applied: moves, setAside } = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence, db.refunds, db.searchTerms], async () => {
-        const applied = await apply(page.items);
+      const { applied: moves, setAside } = await db.transaction('rw', [db.orders, db.requests, db.syncMarks, db.quarantine, db.conflicts, db.outbox, db.evidence, db.refunds, db.searchTerms, db.messages], async () => {
+        // Inside the transaction: two stores' engines writing the same id are serialised here.
+        const own = await this.withoutForeign(resource, page);
+        const applied = await apply(own.items);
         // After the valid records are written: a malformed copy older than what is cached is not listed.
-        const change = await this.setAside.settle(resource, page.items, page.quarantined, receivedAt);
+        const change = await this.setAside.settle(resource, own.items, own.quarantined, receivedAt);
+        for (const record of own.quarantined) {
+          this.deps.log.warn(`quarantined ${record.resource} ${record.id ?? '(no id)'}: ${record.reason.slice(0, 200)}`);
+        }
         await db.syncMarks.put(nextMark);
         return { applied, setAside: change };
       });
       setAside.commit();
       mark = nextMark;
-      for (const record of page.quarantined) {
-        this.deps.log.warn(`quarantined ${record.resource} ${record.id ?? '(no id)'}: ${record.reason.slice(0, 200)}`);
-      }
       if (moves.length > 0) this.deps.onRequestsChanged(moves);
 
       progress.pages += 1;
@@ -248,6 +312,50 @@ export class SyncEngine {
       });
       if (page.nextCursor === null) return;
     }
+  }
+
+  /** The page as this store's: its orders and requests stamped with the store's id. */
+  private stamped<T extends VersionedRecord>(resource: Resource, page: ListPage<T>): ListPage<T> {
+    if (resource === 'messages') return page;
+    const storeId = this.store.id;
+    return { ...page, items: page.items.map((item) => ({ ...item, storeId })) };
+  }
+
+  /**
+   * A record whose id another store holds is set aside with the reason: two stores never overwrite
+   * each other (a record of a store no longer in the desk is taken over).
+   */
+  private async withoutForeign<T extends VersionedRecord>(resource: Resource, page: ListPage<T>): Promise<ListPage<T>> {
+    if (resource === 'messages') return page;
+    const storeId = this.store.id;
+    const others = this.deps.otherStores?.() ?? new Set<string>();
+    const stamped = page.items;
+    if (others.size === 0 || stamped.length === 0) return page;
+    const table = resource === 'orders' ? this.deps.db.orders : this.deps.db.requests;
+    const cached = await table.bulkGet(stamped.map((item) => item.id));
+    const items: T[] = [];
+    const quarantined = [...page.quarantined];
+    stamped.forEach((item, index) => {
+      const owner = cached[index]?.storeId;
+      if (owner !== undefined && owner !== storeId && others.has(owner)) {
+        quarantined.push({
+          resource,
+          id: item.id,
+          // No version: the row must stay whatever the other store's copy is at.
+          version: null,
+          reason: `Store "${this.store.name}" sent ${resource === 'orders' ? 'order' : 'request'} ${item.id}, which store ${owner} already has: two stores never share a record, so this copy was set aside.`,
+          excerpt: JSON.stringify(item).slice(0, 500),
+        });
+      } else {
+        items.push(item);
+      }
+    });
+    return { ...page, items, quarantined };
+  }
+
+  /** Messages never change: new ones are stored, the seller's matched with what this desk sent, replies flagged. */
+  private applyMessages(items: BuyerMessage[]): Promise<ViewMove[]> {
+    return applyMessagePage(this.deps.db, items);
   }
 
   /** Newer orders win; their requests take the buyer, phase and SKUs they show. */

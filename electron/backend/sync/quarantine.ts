@@ -90,7 +90,8 @@ export class SetAsideBook {
         changed = true;
         continue;
       }
-      const cached: { version: number } | undefined = resource === 'orders' ? await db.orders.get(row.recordId) : await db.requests.get(row.recordId);
+      const cached: { version: number } | undefined =
+        resource === 'orders' ? await db.orders.get(row.recordId) : resource === 'requests' ? await db.requests.get(row.recordId) : undefined;
       // A stale malformed copy of a record held valid at the same version or newer: nothing is missing.
       if (cached !== undefined && record.version !== null && cached.version >= record.version) continue;
       // An older malformed copy after a newer one keeps the newer one's row.
@@ -145,6 +146,8 @@ export async function setAsideOrders(db: CacheDb, orders: ReadonlyArray<{ id: st
 async function requestIdsHeldBack(db: CacheDb, row: QuarantinedRow): Promise<string[]> {
   if (row.recordId === '') return [];
   if (row.resource === 'orders') return (await db.requests.where('orderId').equals(row.recordId).primaryKeys()).sort();
+  // A message set aside holds nothing back: the request is decided without it.
+  if (row.resource === 'messages') return [];
   return (await db.requests.get(row.recordId)) === undefined ? [] : [row.recordId];
 }
 
@@ -168,7 +171,7 @@ export async function listSetAside(db: CacheDb, limit: number): Promise<SetAside
 
 export const SET_ASIDE_CSV_HEADER = ['resource', 'id', 'reason', 'excerpt', 'set aside at', 'requests held back'];
 
-const RESOURCE_WORDS: Readonly<Record<SetAsideResource, string>> = { orders: 'order', requests: 'request' };
+const RESOURCE_WORDS: Readonly<Record<SetAsideResource, string>> = { orders: 'order', requests: 'request', messages: 'message' };
 
 /**
  * Every record set aside as CSV a spreadsheet opens safely (shared/csv.ts: RFC 4180, UTF-8 with

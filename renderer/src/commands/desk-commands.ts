@@ -1,9 +1,12 @@
 import type { InjectionKey } from 'vue';
 import { COMMANDS } from '../../../shared/commands';
 import type { ViewId } from '../../../shared/domain/views';
+import type { SellerActionType } from '../../../shared/rules/states';
 import { exportAuditCsv, exportInsightsCsv, exportQueueCsv, type Exported } from '../export/exports';
 import type { InsightChartId } from '../components/insights/figure-tables';
 import type { useDecisionsStore } from '../stores/decisions';
+import type { useDetailStore } from '../stores/detail';
+import type { useConversationStore } from '../stores/conversation';
 import type { useInsightsStore } from '../stores/insights';
 import type { useQueueStore } from '../stores/queue';
 import type { useSelectionStore } from '../stores/selection';
@@ -20,6 +23,10 @@ export interface DeskContext {
   readonly sync: ReturnType<typeof useSyncStore>;
   readonly ui: ReturnType<typeof useUiStore>;
   readonly insights: ReturnType<typeof useInsightsStore>;
+  /** The focused request's detail: its rules panel says which actions are blocked, and why. */
+  readonly detail: ReturnType<typeof useDetailStore>;
+  /** The conversation with the buyer of the focused request, and the reply dialog (m). */
+  readonly conversation: ReturnType<typeof useConversationStore>;
 }
 
 /** The queue is on screen (Insights hide it: keys must not act on rows nobody sees). */
@@ -40,6 +47,40 @@ function afterLoad(run: (context: DeskContext) => void | Promise<void>): (contex
   };
 }
 const canDecide = (context: DeskContext): boolean => hasTarget(context) && !context.decisions.busy && context.decisions.dialog === null;
+
+/**
+ * The rules panel of the focused request, when a command acts on it alone and its detail is in
+ * (a selection is planned item by item instead: the plan says what is skipped and why).
+ */
+function focusedRules(context: DeskContext) {
+  const focused = context.queue.focused;
+  const shown = context.detail.detail;
+  if (context.selection.count > 0 || focused === null || shown === null || shown.request.id !== focused.requestId) return null;
+  return shown.rules;
+}
+
+/** The rules' sentence when they block `type` for the focused request: the palette greys the command with it. */
+function actionBlocked(type: SellerActionType) {
+  return (context: DeskContext): string | null => {
+    const rules = focusedRules(context);
+    if (rules === null) return null;
+    if (!rules.available) return rules.message;
+    const option = rules.actions.find((candidate) => candidate.action === type);
+    return option === undefined || option.allowed ? null : option.message;
+  };
+}
+
+/** Why there is nothing to follow for the focused request: no recommendation now (its first reason), or rules unavailable. */
+function recommendationBlocked(context: DeskContext): string | null {
+  const rules = focusedRules(context);
+  if (rules === null) return null;
+  if (!rules.available) return rules.message;
+  const { recommendation } = rules;
+  if (recommendation.action === null) return recommendation.reasons[0]?.message ?? 'Nothing is recommended for this request now.';
+  const recommended = recommendation.action.type;
+  const option = rules.actions.find((candidate) => candidate.action === recommended);
+  return option === undefined || option.allowed ? null : option.message;
+}
 
 function notifyExported(context: DeskContext, exported: Exported): void {
   context.ui.notify(`Exported ${String(exported.rows)} ${exported.rows === 1 ? 'row' : 'rows'} to ${exported.fileName}.`);
@@ -113,14 +154,21 @@ export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
   'queue.extendDown': { when: hasFocus, run: afterLoad((context) => context.selection.extend(1)) },
   'queue.extendUp': { when: hasFocus, run: afterLoad((context) => context.selection.extend(-1)) },
   'queue.selectAll': { when: hasRows, run: afterLoad((context) => context.selection.selectAll()) },
-  'request.accept': { when: canDecide, run: afterLoad((context) => context.decisions.begin('accept')) },
-  'request.refuse': { when: canDecide, run: afterLoad((context) => context.decisions.begin('refuse')) },
-  'request.requestProof': { when: canDecide, run: afterLoad((context) => context.decisions.begin('request_proof')) },
-  'request.offer': { when: canDecide, run: afterLoad((context) => context.decisions.begin('offer')) },
-  'request.escalate': { when: canDecide, run: afterLoad((context) => context.decisions.begin('escalate')) },
+  'request.accept': { when: canDecide, blocked: actionBlocked('accept'), run: afterLoad((context) => context.decisions.begin('accept')) },
+  'request.refuse': { when: canDecide, blocked: actionBlocked('refuse'), run: afterLoad((context) => context.decisions.begin('refuse')) },
+  'request.requestProof': { when: canDecide, blocked: actionBlocked('request_proof'), run: afterLoad((context) => context.decisions.begin('request_proof')) },
+  'request.offer': { when: canDecide, blocked: actionBlocked('offer'), run: afterLoad((context) => context.decisions.begin('offer')) },
+  'request.escalate': { when: canDecide, blocked: actionBlocked('escalate'), run: afterLoad((context) => context.decisions.begin('escalate')) },
+  'request.followRecommendation': { when: canDecide, blocked: recommendationBlocked, run: afterLoad((context) => context.decisions.followRecommendation()) },
   'request.note': { when: canDecide, run: afterLoad((context) => context.decisions.openNote()) },
+  // One request at a time: a reply is written to one buyer.
+  'request.message': {
+    when: (context) => hasFocus(context) && context.selection.count === 0 && context.conversation.dialog === null && !context.decisions.busy && context.decisions.dialog === null,
+    run: afterLoad((context) => context.conversation.openReply()),
+  },
   'batch.undo': { when: (context) => context.decisions.lastDecision !== null && !context.decisions.busy, run: (context) => context.decisions.undo() },
   'view.needsReply': goTo('needs_reply'),
+  'view.buyerReplied': goTo('buyer_replied'),
   'view.proofRequested': goTo('proof_requested'),
   'view.proofIn': goTo('proof_in'),
   'view.offers': goTo('offers'),
@@ -138,8 +186,7 @@ export const DESK_COMMANDS: CommandDefinitions<DeskContext> = {
   },
   'export.queueCsv': {
     run: async (context) => {
-      const { view, sort, search } = context.queue;
-      notifyExported(context, await exportQueueCsv({ view, sort, search }));
+      notifyExported(context, await exportQueueCsv(context.queue.query()));
     },
   },
   'export.auditCsv': { run: async (context) => notifyExported(context, await exportAuditCsv()) },
@@ -178,7 +225,7 @@ export function createDeskRegistry(context: () => DeskContext, platform: Platfor
     platform,
     keysSuspended: () => {
       const current = context();
-      return current.ui.overlayOpen() || current.decisions.dialog !== null;
+      return current.ui.overlayOpen() || current.decisions.dialog !== null || current.conversation.dialog !== null;
     },
     onError: (id, error) => {
       const title = COMMANDS.find((command) => command.id === id)?.title ?? id;

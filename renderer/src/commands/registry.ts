@@ -9,6 +9,11 @@ import { chordOf, isTypingTarget, stepsOf, type Platform } from './keys';
 export interface CommandDefinition<Context> {
   /** Whether the command applies now; a command that does not is shown greyed and does nothing. */
   readonly when?: (context: Context) => boolean;
+  /**
+   * Why the rules say no to it now, in their sentence (null: nothing known against it). The
+   * palette greys it and shows the sentence; its key still runs it, and the run says the same.
+   */
+  readonly blocked?: (context: Context) => string | null;
   readonly run: (context: Context) => void | Promise<void>;
 }
 
@@ -28,6 +33,8 @@ export class CommandRegistryError extends Error {
 export interface CommandRegistry {
   readonly commands: readonly RegisteredCommand[];
   enabled(id: CommandId): boolean;
+  /** The sentence why the rules say no to the command now; null when nothing is known against it. */
+  blockedReason(id: CommandId): string | null;
   /** Runs the command if `when` allows it; resolves to whether it ran. */
   run(id: CommandId): Promise<boolean>;
   /** Feeds one keydown; returns the command it ran (or null). */
@@ -104,6 +111,8 @@ export function createCommandRegistry<Context>(options: RegistryOptions<Context>
     return when === undefined || when(options.context());
   };
 
+  const blockedReason = (id: CommandId): string | null => options.definitions[id].blocked?.(options.context()) ?? null;
+
   const run = async (id: CommandId): Promise<boolean> => {
     if (!enabled(id)) return false;
     try {
@@ -141,6 +150,7 @@ export function createCommandRegistry<Context>(options: RegistryOptions<Context>
   return {
     commands,
     enabled,
+    blockedReason,
     run,
     handleKeydown,
     pendingPrefix: () => pending,

@@ -11,8 +11,8 @@ export interface Exported {
   readonly rows: number;
 }
 
-/** The whole queue view (or search) as the backend writes it: RFC 4180, BOM, formulas neutralised. */
-export async function exportQueueCsv(query: { view: ViewId; sort: QueueSort; search: string }): Promise<Exported> {
+/** The whole queue view (or search; of one store or all) as the backend writes it: RFC 4180, BOM, formulas neutralised. */
+export async function exportQueueCsv(query: { view: ViewId; sort: QueueSort; search: string; storeId: string | null }): Promise<Exported> {
   const file = unwrap(await getDesk().exportQueueCsv(query));
   downloadText(file.fileName, file.csv);
   return { fileName: file.fileName, rows: file.rows };

@@ -3,16 +3,20 @@ import { ref, shallowRef } from 'vue';
 import type { Order } from '../../../shared/domain/order';
 import type { CancelRequest } from '../../../shared/domain/request';
 import { instantMs } from '../../../shared/domain/time';
-import type { DecisionPlan, DecisionResult } from '../../../shared/ipc/contract';
+import type { DecisionPlan, DecisionResult, RecommendedPlan } from '../../../shared/ipc/contract';
 import { defaultProofDueAt, type OfferOption, type RefuseOption, type RequestProofOption } from '../../../shared/rules/actions';
 import type { BulkAction } from '../../../shared/rules/bulk';
 import type { Policy } from '../../../shared/rules/policy';
 import { REFUSAL_REASON_CATALOGUE, SELLER_REFUSAL_REASONS } from '../../../shared/rules/reasons';
+import type { Result } from '../../../shared/ipc/result';
 import { getDesk, unwrap } from '../api/desk';
 import { countText } from '../format';
 import { getClock, getTimeZone } from '../clock';
+import { photoLimitsOf, type PhotoLimits } from '../components/dialogs/photos';
+import { usePhotosStore } from './photos';
 import { useQueueStore } from './queue';
 import { useSelectionStore } from './selection';
+import { useStoresStore } from './stores';
 import { useUiStore } from './ui';
 
 export type DecisionType = BulkAction['type'];
@@ -25,13 +29,20 @@ export const ACTION_TITLES: Readonly<Record<DecisionType, string>> = {
   escalate: 'Escalate to the platform',
 };
 
+/** What `.` does, as its plan and undo toast say it. */
+export const RECOMMENDED_TITLE = 'Do what is recommended';
+
 /** The dialog the decision flow shows now. */
 export type DecisionDialog =
-  | { kind: 'refuse'; targets: string[]; option: RefuseOption }
+  /** `photos`: what the request's marketplace takes with it (one request only; null: no Photos field). */
+  | { kind: 'refuse'; targets: string[]; option: RefuseOption; photos?: PhotoLimits | null }
   | { kind: 'request_proof'; targets: string[]; option: RequestProofOption; templates: string[] }
-  | { kind: 'offer'; targets: string[]; option: OfferOption | null; order: Order | null; request: CancelRequest | null; policy: Policy }
+  | { kind: 'offer'; targets: string[]; option: OfferOption | null; order: Order | null; request: CancelRequest | null; policy: Policy; photos?: PhotoLimits | null }
   | { kind: 'note'; targets: string[] }
-  | { kind: 'plan'; targets: string[]; action: BulkAction; plan: DecisionPlan };
+  /** `storeOf`: each target's store, when the seller has several (the plan's totals per store). */
+  | { kind: 'plan'; targets: string[]; action: BulkAction; plan: DecisionPlan; storeOf?: ReadonlyMap<string, string> | null }
+  /** `.`: each target's own recommended action, grouped (one target shows one item). */
+  | { kind: 'recommended'; targets: string[]; plan: RecommendedPlan; storeOf?: ReadonlyMap<string, string> | null };
 
 /** What z undoes: the batches of the last decision, while their window is open. */
 export interface UndoableDecision {
@@ -102,15 +113,22 @@ export const useDecisionsStore = defineStore('decisions', () => {
       case 'escalate':
         await submit({ type: option.action });
         return;
-      case 'refuse':
-        dialog.value = { kind: 'refuse', targets: ids, option };
+      case 'refuse': {
+        const photos = photoLimitsOf(detail.capabilities);
+        usePhotosStore().open(requestId, photos);
+        dialog.value = { kind: 'refuse', targets: ids, option, photos };
         return;
+      }
       case 'request_proof':
         dialog.value = { kind: 'request_proof', targets: ids, option, templates: [option.defaultMessage] };
         return;
-      case 'offer':
-        dialog.value = { kind: 'offer', targets: ids, option, order: detail.order, request: detail.request, policy: await policy() };
+      case 'offer': {
+        const photos = photoLimitsOf(detail.capabilities);
+        const current = await policy();
+        usePhotosStore().open(requestId, photos);
+        dialog.value = { kind: 'offer', targets: ids, option, order: detail.order, request: detail.request, policy: current, photos };
         return;
+      }
     }
   }
 
@@ -182,14 +200,49 @@ export const useDecisionsStore = defineStore('decisions', () => {
       return;
     }
     dialog.value = null;
-    await commit(ids, action);
+    // The photos went with the decision; a decision that failed leaves them to nobody.
+    const photos = usePhotosStore();
+    try {
+      await commit(ids, action);
+    } catch (error) {
+      await photos.discard();
+      throw error;
+    }
+    photos.settle();
+  }
+
+  /** Which store each target is in, when the seller has several; null otherwise, or when it cannot be told (the plan stands without it). */
+  async function storesOf(ids: readonly string[]): Promise<ReadonlyMap<string, string> | null> {
+    const stores = useStoresStore();
+    if (!stores.several) return null;
+    try {
+      return await useQueueStore().storesOfRequests(ids, stores.list.map((store) => store.id));
+    } catch {
+      return null;
+    }
   }
 
   async function plan(ids: string[], action: BulkAction): Promise<void> {
     busy.value = true;
     try {
-      const answer = unwrap(await getDesk().planDecision({ requestIds: ids, action }));
-      dialog.value = { kind: 'plan', targets: ids, action, plan: answer };
+      const [answer, storeOf] = await Promise.all([getDesk().planDecision({ requestIds: ids, action }).then(unwrap), storesOf(ids)]);
+      dialog.value = { kind: 'plan', targets: ids, action, plan: answer, storeOf };
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  /**
+   * `.`: plans what is recommended for the targets (the selection, or the focused request) and
+   * shows the plan, one item or many; Enter confirms it (confirmPlan).
+   */
+  async function followRecommendation(): Promise<void> {
+    const ids = targets();
+    if (ids.length === 0) return;
+    busy.value = true;
+    try {
+      const [answer, storeOf] = await Promise.all([getDesk().planRecommended({ requestIds: ids }).then(unwrap), storesOf(ids)]);
+      dialog.value = { kind: 'recommended', targets: ids, plan: answer, storeOf };
     } finally {
       busy.value = false;
     }
@@ -198,42 +251,55 @@ export const useDecisionsStore = defineStore('decisions', () => {
   /** Enter on the plan: decide every planned request, chunk by chunk. */
   async function confirmPlan(): Promise<void> {
     const current = dialog.value;
-    if (current?.kind !== 'plan' || busy.value) return;
-    const willDo = current.plan.items.flatMap((item) => (item.status === 'will_do' ? [item.requestId] : []));
-    await commit(willDo, current.action);
+    if ((current?.kind !== 'plan' && current?.kind !== 'recommended') || busy.value) return;
+    if (current.kind === 'plan') {
+      const willDo = current.plan.items.flatMap((item) => (item.status === 'will_do' ? [item.requestId] : []));
+      await commit(willDo, current.action);
+    } else {
+      // Each request with the action the plan showed: the backend skips one whose recommendation changed since.
+      const willDo = current.plan.items.flatMap((item) => (item.status === 'will_do' ? [{ requestId: item.requestId, action: item.action }] : []));
+      const [only] = willDo;
+      const title = willDo.length === 1 && only !== undefined ? ACTION_TITLES[only.action] : RECOMMENDED_TITLE;
+      await commitChunks(willDo, (chunk) => getDesk().decideRecommended({ items: chunk }), title);
+    }
     dialog.value = null;
     useSelectionStore().clear();
   }
 
-  async function commit(ids: readonly string[], action: BulkAction): Promise<void> {
+  function commit(ids: readonly string[], action: BulkAction): Promise<void> {
+    return commitChunks(ids, (chunk) => getDesk().decide({ requestIds: chunk, action }), ACTION_TITLES[action.type]);
+  }
+
+  /** Decides `entries` chunk by chunk with `send`; z then takes back every chunk as one decision. */
+  async function commitChunks<Entry>(entries: readonly Entry[], send: (chunk: Entry[]) => Promise<Result<DecisionResult>>, title: string): Promise<void> {
     const ui = useUiStore();
     busy.value = true;
-    progress.value = { done: 0, total: ids.length };
+    progress.value = { done: 0, total: entries.length };
     const batchIds: string[] = [];
     // z takes back every chunk, so its window is the one that closes first.
     let undoUntil: number | null = null;
     let done = 0;
     const skipped: string[] = [];
     try {
-      for (let start = 0; start < ids.length; start += CHUNK) {
-        const chunk = ids.slice(start, start + CHUNK);
-        const result: DecisionResult = unwrap(await getDesk().decide({ requestIds: [...chunk], action }));
+      for (let start = 0; start < entries.length; start += CHUNK) {
+        const chunk = entries.slice(start, start + CHUNK);
+        const result: DecisionResult = unwrap(await send([...chunk]));
         if (result.batchId !== null) batchIds.push(result.batchId);
         if (result.undoUntil !== null) undoUntil = Math.min(undoUntil ?? Infinity, instantMs(result.undoUntil));
         done += result.done;
         for (const item of result.items) if (item.status === 'skipped') skipped.push(item.message);
-        progress.value = { done: start + chunk.length, total: ids.length };
+        progress.value = { done: start + chunk.length, total: entries.length };
       }
     } finally {
       busy.value = false;
       progress.value = null;
       // Each chunk is durable on its own: those that went through stay undoable when a later one fails.
       if (batchIds.length > 0) {
-        const summary = ids.length === 1 ? `${ACTION_TITLES[action.type]}: done` : `${ACTION_TITLES[action.type]}: ${countText(done, 'request')}`;
+        const summary = entries.length === 1 ? `${title}: done` : `${title}: ${countText(done, 'request')}`;
         lastDecision.value = { batchIds, undoUntil: undoUntil ?? 0, summary };
       }
     }
-    if (skipped.length > 0) ui.notify(ids.length === 1 ? (skipped[0] ?? '') : `${countText(skipped.length, 'request')} skipped: ${skipped[0] ?? ''}`, 'error');
+    if (skipped.length > 0) ui.notify(entries.length === 1 ? (skipped[0] ?? '') : `${countText(skipped.length, 'request')} skipped: ${skipped[0] ?? ''}`, 'error');
   }
 
   async function addNote(text: string): Promise<void> {
@@ -288,6 +354,9 @@ export const useDecisionsStore = defineStore('decisions', () => {
   function cancel(): void {
     if (busy.value) return;
     dialog.value = null;
+    // Photos attached in a cancelled dialog are taken out again.
+    const photos = usePhotosStore();
+    if (photos.requestId !== null) void photos.discard();
   }
 
   return {
@@ -298,6 +367,7 @@ export const useDecisionsStore = defineStore('decisions', () => {
     targets,
     begin,
     submit,
+    followRecommendation,
     confirmPlan,
     addNote,
     openNote,

@@ -1,27 +1,42 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
-import type { ViewId } from '../../../shared/domain/views';
+import { VIEW_IDS, type ViewId } from '../../../shared/domain/views';
 import type { QueueRow, QueueSort, ViewCounts } from '../../../shared/ipc/contract';
 import { getDesk, unwrap } from '../api/desk';
+import { getClock } from '../clock';
 
 /** Rows are fetched by pages of this size from any position (a virtual list jumps around). */
 export const PAGE_SIZE = 100;
+/** Queue changes come in bursts during a sync: each store's counts are read again at most this often. */
+export const STORE_COUNTS_DELAY_MS = 500;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * The queue as the screen shows it: one view in one sort (and search), read as sparse pages so
- * the virtual list can show any stretch of 100k rows, the focused row, and every view's count.
+ * The queue as the screen shows it: one view in one sort (and search), of every store or one,
+ * read as sparse pages so the virtual list can show any stretch of 100k rows, the focused row,
+ * and every view's count (in all and in each store).
  */
 export const useQueueStore = defineStore('queue', () => {
   const view = ref<ViewId>('needs_reply');
   const sort = ref<QueueSort>('time_left');
   const search = ref('');
+  /** The store the queue is filtered by; null: every store. */
+  const storeId = ref<string | null>(null);
   const total = ref(0);
   const truncated = ref(false);
   const counts = ref<ViewCounts | null>(null);
+  /** Each store's counts per view (queue.storeCounts); a store absent has none. */
+  const storeCounts = ref<Readonly<Record<string, ViewCounts>> | null>(null);
+  /** The views' counts for what the queue shows: every store's, or the filtered store's. */
+  const shownCounts = computed<ViewCounts | null>(() => {
+    if (storeId.value === null) return counts.value;
+    if (storeCounts.value === null) return null;
+    // A store with no request yet is absent from the answer: nothing in any view.
+    return storeCounts.value[storeId.value] ?? (Object.fromEntries(VIEW_IDS.map((view) => [view, 0])) as ViewCounts);
+  });
   /** The first answer for this view has not come yet. */
   const loading = ref(true);
   const error = ref<string | null>(null);
@@ -46,10 +61,13 @@ export const useQueueStore = defineStore('queue', () => {
   const rowAt = (index: number): QueueRow | undefined => pages.value.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
   const focused = computed<QueueRow | null>(() => rowAt(focusIndex.value) ?? null);
 
+  /** What the queue shows, as every call about it (page, select all, export) names it. */
+  function query(): { view: ViewId; sort: QueueSort; search: string; storeId: string | null } {
+    return { view: view.value, sort: sort.value, search: search.value, storeId: storeId.value };
+  }
+
   async function fetchPage(page: number, mine: number): Promise<void> {
-    const answer = unwrap(
-      await getDesk().listQueue({ view: view.value, sort: sort.value, search: search.value, limit: PAGE_SIZE, offset: page * PAGE_SIZE }),
-    );
+    const answer = unwrap(await getDesk().listQueue({ ...query(), limit: PAGE_SIZE, offset: page * PAGE_SIZE }));
     if (mine !== generation) return;
     const next = new Map(pages.value);
     next.set(page, answer.rows);
@@ -121,7 +139,7 @@ export const useQueueStore = defineStore('queue', () => {
     for (let page = keep.first; page <= keep.last + 1; page += 1) {
       loads.push(
         getDesk()
-          .listQueue({ view: view.value, sort: sort.value, search: search.value, limit: PAGE_SIZE, offset: page * PAGE_SIZE })
+          .listQueue({ ...query(), limit: PAGE_SIZE, offset: page * PAGE_SIZE })
           .then((result) => {
             const answer = unwrap(result);
             if (mine !== generation) return;
@@ -151,6 +169,41 @@ export const useQueueStore = defineStore('queue', () => {
     counts.value = unwrap(await getDesk().getViewCounts({}));
   }
 
+  /** Reads each store's counts; counts that cannot be read show as unknown (blank), never as stale ones. */
+  async function loadStoreCounts(): Promise<void> {
+    try {
+      storeCounts.value = unwrap(await getDesk().getStoreCounts({}));
+    } catch {
+      storeCounts.value = null;
+    }
+  }
+
+  /**
+   * Which store each of these requests is in (a bulk plan's totals per store): from the rows
+   * loaded, else the store the queue is filtered by (a selection never outlives the filter), else
+   * asked store by store (the ids of this view in each of `storeIds`). Ids found nowhere are absent.
+   */
+  async function storesOfRequests(ids: readonly string[], storeIds: readonly string[]): Promise<Map<string, string>> {
+    const wanted = new Set(ids);
+    const found = new Map<string, string>();
+    for (const rows of pages.value.values()) for (const row of rows) if (wanted.has(row.requestId)) found.set(row.requestId, row.storeId);
+    const filtered = storeId.value;
+    if (filtered !== null) for (const id of wanted) if (!found.has(id)) found.set(id, filtered);
+    for (const store of storeIds) {
+      if (found.size >= wanted.size) break;
+      const answer = unwrap(await getDesk().listQueueIds({ ...query(), storeId: store }));
+      for (const id of answer.ids) if (wanted.has(id) && !found.has(id)) found.set(id, store);
+    }
+    return found;
+  }
+
+  /** Only this store's requests (null: every store's). */
+  function setStore(next: string | null): Promise<void> {
+    if (next === storeId.value) return Promise.resolve();
+    storeId.value = next;
+    return reset();
+  }
+
   function show(next: ViewId): Promise<void> {
     view.value = next;
     return reset();
@@ -178,12 +231,24 @@ export const useQueueStore = defineStore('queue', () => {
     focusIndex.value = Math.min(total.value - 1, Math.max(0, index));
   }
 
-  /** Keeps rows and counts live; returns the unsubscribe function. */
+  /**
+   * Keeps rows and counts live; returns the unsubscribe function. The event carries the views'
+   * counts; each store's are read again after a burst of changes settles (STORE_COUNTS_DELAY_MS).
+   */
   function follow(): () => void {
-    return getDesk().onQueueChanged((payload) => {
+    let cancelStoreCounts: (() => void) | null = null;
+    const unsubscribe = getDesk().onQueueChanged((payload) => {
       counts.value = payload.counts;
       void refresh();
+      cancelStoreCounts ??= getClock().setTimer(STORE_COUNTS_DELAY_MS, () => {
+        cancelStoreCounts = null;
+        void loadStoreCounts();
+      });
     });
+    return () => {
+      unsubscribe();
+      cancelStoreCounts?.();
+    };
   }
 
   /** For the list to repaint after rows changed in place. */
@@ -195,9 +260,13 @@ export const useQueueStore = defineStore('queue', () => {
     view,
     sort,
     search,
+    storeId,
     total,
     truncated,
     counts,
+    storeCounts,
+    shownCounts,
+    query,
     loading,
     error,
     focusIndex,
@@ -209,6 +278,9 @@ export const useQueueStore = defineStore('queue', () => {
     reset,
     refresh,
     loadCounts,
+    loadStoreCounts,
+    setStore,
+    storesOfRequests,
     show,
     setSort,
     setSearch,

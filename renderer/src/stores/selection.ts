@@ -6,7 +6,7 @@ import { useQueueStore } from './queue';
 
 /**
  * The requests picked for a bulk action: x toggles, Shift+j/k and Shift+click extend, select all
- * takes the whole view (up to a batch). Cleared when the view, sort or search changes.
+ * takes the whole view (up to a batch). Cleared when the view, sort, search or store filter changes.
  */
 export const useSelectionStore = defineStore('selection', () => {
   const ids = ref<ReadonlySet<string>>(new Set());
@@ -66,10 +66,10 @@ export const useSelectionStore = defineStore('selection', () => {
     add(range);
   }
 
-  /** Every request of the view (or the search), in its order, up to one batch. */
+  /** Every request of the view (or the search; of the filtered store), in its order, up to one batch. */
   async function selectAll(): Promise<void> {
     const queue = useQueueStore();
-    const answer = unwrap(await getDesk().listQueueIds({ view: queue.view, sort: queue.sort, search: queue.search }));
+    const answer = unwrap(await getDesk().listQueueIds(queue.query()));
     ids.value = new Set(answer.ids);
     cappedFrom.value = answer.total > answer.ids.length ? answer.total : null;
   }

@@ -11,6 +11,8 @@ import type { Simulator } from '../../../electron/simulator/server';
 import type { Clock } from '../../../shared/domain/time';
 import { mulberry32 } from '../../../shared/domain/random';
 import { childEnv, startSteadyMarketplace } from '../../support/child-env';
+import { asDeskStore } from '../../support/marketplace';
+import { MAIN_STORE_ID } from '../../../electron/backend/sync/engine';
 import { testSeed } from '../../support/seed';
 
 /** Seeds the backend's retry jitter (SEED overrides it; printed once). */
@@ -67,9 +69,9 @@ describe('a backend killed with SIGKILL in the middle of a sync', () => {
     await reopened.start();
     await reopened.whenFullyLoaded();
     try {
-      const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-      expect(await reopened.db.orders.orderBy('id').toArray()).toEqual(simulator.state.orders.list().sort(byId));
-      expect((await reopened.db.requests.orderBy('id').toArray()).map(toRemoteRequest)).toEqual(simulator.state.requests.list().sort(byId));
+      // The one store of this desk stamps its id on what it syncs.
+      expect(await reopened.db.orders.orderBy('id').toArray()).toEqual(asDeskStore(simulator.state.orders.list(), MAIN_STORE_ID));
+      expect((await reopened.db.requests.orderBy('id').toArray()).map(toRemoteRequest)).toEqual(asDeskStore(simulator.state.requests.list(), MAIN_STORE_ID));
       expect((await reopened.handle('queue.counts', {})).all).toBe(simulator.state.requests.size);
     } finally {
       await reopened.close();

@@ -26,11 +26,12 @@ afterEach(async () => {
   server = null;
 });
 
-/** A marketplace that serves one page per resource, exactly as given. */
+/** A marketplace that serves one page per resource, exactly as given (and no messages). */
 async function marketplaceServing(pages: { orders: unknown[]; requests: unknown[] }): Promise<string> {
   server = createServer((request, response) => {
-    const resource = new URL(request.url ?? '/', 'http://x').pathname === '/v1/orders' ? 'orders' : 'requests';
-    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ items: pages[resource], nextCursor: null }));
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const items = path === '/v1/messages' ? [] : pages[path === '/v1/orders' ? 'orders' : 'requests'];
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ items, nextCursor: null }));
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -10,7 +10,7 @@ import { expectIsolated, HOSTILE_NAMES } from './bidi';
 import { createFakeDesk, type FakeDeskAnswers } from './fake-desk';
 import { useManualClock, type ManualClock } from './manual-clock';
 
-const counts: ViewCounts = { needs_reply: 2, proof_requested: 0, proof_in: 0, offers: 0, escalated: 0, conflicts: 0, done: 0, all: 2 };
+const counts: ViewCounts = { needs_reply: 2, buyer_replied: 0, proof_requested: 0, proof_in: 0, offers: 0, escalated: 0, conflicts: 0, done: 0, all: 2 };
 
 function row(overrides: Partial<QueueRow>): QueueRow {
   return {

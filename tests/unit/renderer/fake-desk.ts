@@ -22,7 +22,7 @@ export interface FakeDesk {
 }
 
 const EMPTY_PAGE: QueuePage = { rows: [], nextCursor: null, total: 0, truncated: false };
-const NO_COUNTS: ViewCounts = { needs_reply: 0, proof_requested: 0, proof_in: 0, offers: 0, escalated: 0, conflicts: 0, done: 0, all: 0 };
+const NO_COUNTS: ViewCounts = { needs_reply: 0, buyer_replied: 0, proof_requested: 0, proof_in: 0, offers: 0, escalated: 0, conflicts: 0, done: 0, all: 0 };
 const IDLE: SyncStatus = { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null, progress: null, quarantined: 0 };
 
 /** What the fake answers: the queue, counts and sync status (empty and idle when left out), and more. */
@@ -41,6 +41,9 @@ export function createFakeDesk(answers: FakeDeskAnswers = {}): FakeDesk {
   const values: Partial<Record<ChannelName, FakeAnswer>> = {
     'queue.list': page,
     'queue.counts': counts,
+    // One store unless a test gives more: no Store column, no store filter.
+    'queue.storeCounts': {},
+    'stores.list': [],
     'sync.status': status,
     'sync.now': status,
     'app.info': { version: 'test', dataDir: '/tmp/x', marketplaceUrl: status.marketplaceUrl },

@@ -21,7 +21,7 @@ describe('the command catalogue', () => {
 
   it('uses the key notation it documents', () => {
     for (const command of COMMANDS) {
-      for (const key of command.keys) expect(key).toMatch(/^((mod|shift|alt)\+)*([a-z0-9/?,]|arrowdown|arrowup|enter|escape)( ([a-z]))?$/);
+      for (const key of command.keys) expect(key).toMatch(/^((mod|shift|alt)\+)*([a-z0-9/?,.]|arrowdown|arrowup|enter|escape)( ([a-z]))?$/);
     }
   });
 });

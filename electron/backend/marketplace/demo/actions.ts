@@ -5,6 +5,7 @@ import { describeIssues } from '../../../../shared/ipc/dispatch';
 import { MoneySchema } from '../../../../shared/money';
 import type { ActOutcome, ActionCall, ActionName, AppliedResult, ReadOutcome } from '../adapter';
 import type { MarketplaceHttpClient } from '../http-client';
+import { uploadAttachments } from './uploads';
 
 /** The demo's answer to an action it applied. */
 const ActionAnswerSchema = z.object({
@@ -30,6 +31,8 @@ const HistorySchema = z.object({
           fromVersion: z.number().int().min(0).nullable(),
           toVersion: z.number().int().min(1),
           refund: MoneySchema.nullable(),
+          at: z.string().max(40).optional(),
+          details: z.record(z.string(), z.unknown()).optional(),
         })
         .loose(),
     )
@@ -44,15 +47,20 @@ const LEDGER_ACTION: Readonly<Record<ActionName, string>> = {
   offer: 'offer',
   escalate: 'escalate',
   'retry-refund': 'retry_refund',
+  message: 'message',
 };
 
 const path = (requestId: string): string => `/v1/requests/${encodeURIComponent(requestId)}`;
 
 /** One call, never repeated by the client: what came of it, as the dispatcher needs to know. */
 export async function actOnDemo(http: MarketplaceHttpClient, call: ActionCall): Promise<ActOutcome> {
+  // The seller's photos first (uploads.ts): the action names what they became.
+  const uploaded = await uploadAttachments(http, call);
+  if (uploaded.kind === 'not_acted') return uploaded.outcome;
   const attempt = await http.once(`${path(call.requestId)}/${call.action}`, {
     method: 'POST',
-    body: call.body,
+    // A message carries its text only: when it was decided is the desk's, for readOutcome.
+    body: call.action === 'message' ? { text: call.body.text } : uploaded.evidenceIds.length > 0 ? { ...call.body, evidenceIds: uploaded.evidenceIds } : call.body,
     // A second line of defence: the demo may be told to ignore it, as most marketplaces do.
     headers: { 'Idempotency-Key': call.id },
   });
@@ -94,6 +102,7 @@ export async function actOnDemo(http: MarketplaceHttpClient, call: ActionCall): 
  * one change was ever applied against `expectedVersion`; it is ours when it is our action.
  */
 export async function readDemoOutcome(http: MarketplaceHttpClient, call: ActionCall): Promise<ReadOutcome> {
+  if (call.action === 'message') return readMessageOutcome(http, call);
   const expectedVersion = call.body.expectedVersion;
   if (typeof expectedVersion !== 'number') {
     return { kind: 'cannot_tell', reason: 'the decision names no version of the request to compare with' };
@@ -104,13 +113,39 @@ export async function readDemoOutcome(http: MarketplaceHttpClient, call: ActionC
   if (!history.success) {
     return { kind: 'cannot_tell', reason: `the marketplace's history of the request is unreadable (${describeIssues(history.error).slice(0, 200)})` };
   }
-  const change = history.data.items.find((item) => item.fromVersion === expectedVersion);
+  // A message is listed at its version but changes nothing: only changes are compared.
+  const change = history.data.items.find((item) => item.fromVersion === expectedVersion && item.action !== LEDGER_ACTION.message);
   if (change === undefined || change.actor !== 'seller' || change.action !== LEDGER_ACTION[call.action]) return { kind: 'not_applied' };
   const request = await fetchDemoRequest(http, call.requestId);
   if (request === null) return { kind: 'cannot_tell', reason: 'the marketplace no longer has this request' };
   const order = await http.call(`/v1/orders/${encodeURIComponent(request.orderId)}`, { accept: [404] });
   const result: AppliedResult = { request, order: order.status === 404 ? null : order.body, refund: change.refund };
   return { kind: 'applied', result };
+}
+
+/**
+ * Whether a message landed: messages keep no version, so the history is searched for a seller
+ * message with the same text written at or after the moment the seller wrote it here (decidedAt).
+ */
+async function readMessageOutcome(http: MarketplaceHttpClient, call: ActionCall): Promise<ReadOutcome> {
+  const { text, decidedAt } = call.body;
+  if (typeof text !== 'string' || typeof decidedAt !== 'string') {
+    return { kind: 'cannot_tell', reason: 'the message names no text or time to look for' };
+  }
+  const answer = await http.call(`${path(call.requestId)}/history`, { accept: [404] });
+  if (answer.status === 404) return { kind: 'cannot_tell', reason: 'the marketplace no longer has this request' };
+  const history = HistorySchema.safeParse(answer.body);
+  if (!history.success) {
+    return { kind: 'cannot_tell', reason: `the marketplace's history of the request is unreadable (${describeIssues(history.error).slice(0, 200)})` };
+  }
+  const landed = history.data.items.some(
+    (item) => item.actor === 'seller' && item.action === LEDGER_ACTION.message && item.details?.text === text && item.at !== undefined && Date.parse(item.at) >= Date.parse(decidedAt),
+  );
+  if (!landed) return { kind: 'not_applied' };
+  const request = await fetchDemoRequest(http, call.requestId);
+  if (request === null) return { kind: 'cannot_tell', reason: 'the marketplace no longer has this request' };
+  const order = await http.call(`/v1/orders/${encodeURIComponent(request.orderId)}`, { accept: [404] });
+  return { kind: 'applied', result: { request, order: order.status === 404 ? null : order.body, refund: null } };
 }
 
 export async function fetchDemoRequest(http: MarketplaceHttpClient, requestId: string): Promise<CancelRequest | null> {

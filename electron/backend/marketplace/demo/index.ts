@@ -19,6 +19,7 @@ export function createDemoAdapter(http: MarketplaceHttpClient): MarketplaceAdapt
     capabilities: DEMO_CAPABILITIES,
     listOrders: (params) => listing.listOrders(params),
     listRequests: (params) => listing.listRequests(params),
+    listMessages: (params) => listing.listMessages(params),
     fetchRequest: (requestId) => fetchDemoRequest(http, requestId),
     act: (call) => actOnDemo(http, call),
     readOutcome: (call) => readDemoOutcome(http, call),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BuyerMessageSchema, type BuyerMessage } from '../../../../shared/domain/message';
 import { OrderSchema, type Order } from '../../../../shared/domain/order';
 import { CancelRequestSchema, type CancelRequest } from '../../../../shared/domain/request';
 import { DeskError } from '../../../../shared/errors';
@@ -14,9 +15,9 @@ const PageEnvelopeSchema = z.object({
 const EXCERPT_CHARS = 500;
 
 /** The demo marketplace's change feeds over HTTP; every payload is validated here, at the boundary. */
-export function demoListing(http: MarketplaceHttpClient): MarketplaceListing {
+export function demoListing(http: MarketplaceHttpClient): MarketplaceListing & { listMessages(params: ListParams): Promise<ListPage<BuyerMessage>> } {
 
-  async function listPage<T>(resource: 'orders' | 'requests', schema: z.ZodType<T>, params: ListParams): Promise<ListPage<T>> {
+  async function listPage<T>(resource: 'orders' | 'requests' | 'messages', schema: z.ZodType<T>, params: ListParams): Promise<ListPage<T>> {
     const query = new URLSearchParams({ limit: String(params.limit) });
     if (params.updatedSince !== null) query.set('updated_since', params.updatedSince);
     if (params.cursor !== null) query.set('cursor', params.cursor);
@@ -42,6 +43,7 @@ export function demoListing(http: MarketplaceHttpClient): MarketplaceListing {
     endpoint: http.baseUrl,
     listOrders: (params) => listPage<Order>('orders', OrderSchema, params),
     listRequests: (params) => listPage<CancelRequest>('requests', CancelRequestSchema, params),
+    listMessages: (params) => listPage<BuyerMessage>('messages', BuyerMessageSchema, params),
   };
 }
 

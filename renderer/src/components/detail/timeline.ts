@@ -27,6 +27,28 @@ const OUTCOME_TITLES: Readonly<Record<NonNullable<RequestDetail['request']['reso
   decided_by_platform: 'Decided by the marketplace',
 };
 
+const DECISION_NOUNS: Readonly<Record<string, string>> = { refuse: 'the refusal', offer: 'the offer' };
+
+/**
+ * "Sent 2 photos with the refusal" (the file names beneath), from the delivery's audit entry: what
+ * went to the marketplace with a decision. Null for an entry that carried no photos.
+ */
+function sentPhotos(entry: RequestDetail['audit'][number]): Omit<TimelineEvent, 'amount' | 'actor'> | null {
+  const { photos, endpoint } = entry.params;
+  if (entry.action !== 'delivered' || !Array.isArray(photos) || photos.length === 0) return null;
+  const names = photos.filter((name): name is string => typeof name === 'string');
+  const noun = typeof endpoint === 'string' ? (DECISION_NOUNS[endpoint] ?? 'the decision') : 'the decision';
+  return {
+    key: `audit.${entry.seq}.photos`,
+    at: entry.at,
+    source: 'audit',
+    title: `Sent ${names.length === 1 ? '1 photo' : `${names.length} photos`} with ${noun}`,
+    // The seller's own file names: shown isolated, like any text the app did not write.
+    detail: names.join(', '),
+    untrustedDetail: true,
+  };
+}
+
 /**
  * The marketplace's timestamps for the order and the request, its deadlines, and the desk's
  * audit entries, merged newest first (a deadline still ahead sorts above what has happened).
@@ -73,6 +95,8 @@ export function buildTimeline(detail: RequestDetail): TimelineEvent[] {
     });
   }
   for (const entry of detail.audit) {
+    const photos = sentPhotos(entry);
+    if (photos !== null) add(photos);
     add({
       key: `audit.${entry.seq}`,
       at: entry.at,

@@ -6,7 +6,7 @@ import type { IsoInstant } from '../../../../shared/domain/time';
 import type { Money } from '../../../../shared/money';
 import type { BulkAction } from '../../../../shared/rules';
 
-/** RefuseDialog's `submit`: the reason and only the fields that reason requires, trimmed. */
+/** RefuseDialog's `submit`: the reason and only the fields that reason requires, trimmed; for one request, its photos. */
 export type RefuseAction = Extract<BulkAction, { type: 'refuse' }>;
 
 /** RequestProofDialog's `submit`: the message (trimmed) and the end of the chosen local day. */
@@ -16,5 +16,5 @@ export interface RequestProofAction {
   readonly dueAt: IsoInstant;
 }
 
-/** OfferDialog's `submit`: an amount (one request) or a percent (a selection), never both. */
-export type OfferAction = { readonly type: 'offer'; readonly amount: Money } | { readonly type: 'offer'; readonly percent: number };
+/** OfferDialog's `submit`: an amount and its photos (one request) or a percent (a selection), never both. */
+export type OfferAction = { readonly type: 'offer'; readonly amount: Money; readonly attachments?: string[] } | { readonly type: 'offer'; readonly percent: number };

@@ -19,7 +19,7 @@ async function readWholeView(backend: Backend, view: 'all' | 'needs_reply', limi
   const rows: QueueRow[] = [];
   let cursor: string | null = null;
   do {
-    const page: QueuePage = await backend.handle('queue.list', { view, sort: 'time_left', limit, cursor, search: '' });
+    const page: QueuePage = await backend.handle('queue.list', { view, sort: 'time_left', limit, cursor, search: '', storeId: null });
     rows.push(...page.rows);
     cursor = page.nextCursor;
   } while (cursor !== null);
@@ -64,7 +64,7 @@ describe('backend: a first sync pass into the cache and the queue over the contr
     const backend = backendOn(simulator.url, simulator.token);
     await backend.start();
     await backend.handle('sync.now', { full: false });
-    const page = await backend.handle('queue.list', { view: 'all', sort: 'requested_at', limit: 10, cursor: null, search: '' });
+    const page = await backend.handle('queue.list', { view: 'all', sort: 'requested_at', limit: 10, cursor: null, search: '', storeId: null });
     expect(page.rows).toHaveLength(10);
     for (const row of page.rows) expect(row.buyerName.length).toBeGreaterThan(0);
     const requestedAt = page.rows.map((row) => row.requestedAt);
@@ -83,7 +83,7 @@ describe('backend: a first sync pass into the cache and the queue over the contr
   it('refuses a cursor it did not issue, with a clear error', async () => {
     const backend = backendOn(simulator.url, simulator.token);
     await backend.start();
-    await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: 'not-a-cursor', search: '' })).rejects.toMatchObject({
+    await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: 'not-a-cursor', search: '', storeId: null })).rejects.toMatchObject({
       code: 'invalid_input',
     });
   });

@@ -50,13 +50,14 @@ describe('settings', () => {
     const policy = { ...DEFAULT_POLICY, undoWindowSeconds: 30, slaWarningHours: 6 };
     const changed = await update({ policy });
     // A policy patch used to fill the other fields with their defaults, resetting them.
-    expect(changed).toEqual({ ok: true, value: { syncIntervalMinutes: 15, deadlineAlertHours: 2, policy } });
+    const { messageTemplates } = DEFAULT_SETTINGS;
+    expect(changed).toEqual({ ok: true, value: { syncIntervalMinutes: 15, deadlineAlertHours: 2, policy, messageTemplates } });
     expect(await update({ deadlineAlertHours: 0 })).toMatchObject({ ok: true, value: { syncIntervalMinutes: 15, deadlineAlertHours: 0, policy: { undoWindowSeconds: 30 } } });
     const tooLong = await update({ deadlineAlertHours: 169 });
     expect(tooLong).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('deadlineAlertHours') as unknown } });
     const badUndo = await update({ policy: { ...DEFAULT_POLICY, undoWindowSeconds: 301 } });
     expect(badUndo).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('policy.undoWindowSeconds') as unknown } });
-    expect(await backend.handle('settings.get', {})).toEqual({ syncIntervalMinutes: 15, deadlineAlertHours: 0, policy });
+    expect(await backend.handle('settings.get', {})).toEqual({ syncIntervalMinutes: 15, deadlineAlertHours: 0, policy, messageTemplates });
     await backend.close();
   });
 

@@ -14,7 +14,8 @@ import { startDesk, TEST_START_MS, type Desk } from '../../../support/desk';
 
 const START_AT = new Date(TEST_START_MS).toISOString();
 const RUNNING_LINE = /^Cancel Desk is running at (http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)$/;
-const DEMO_LINE = /^Demo marketplace at (http:\/\/127\.0\.0\.1:\d+) \(admin token (\S+), for its \/_sim\/ ledger, clock and fault controls\)$/;
+const DEMO_LINE = (storeId: string): RegExp =>
+  new RegExp(`^Demo marketplace of [^(]+ \\(${storeId}\\) at (http:\\/\\/127\\.0\\.0\\.1:\\d+) \\(admin token (\\S+), for its \\/_sim\\/ ledger, clock and fault controls\\)$`);
 
 let rendererDir: string;
 /** Every host a test started: one a failed test left running is stopped after it. */
@@ -161,20 +162,30 @@ async function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: nu
 }
 
 describe('start:web', () => {
-  it('prints one line on stdout, the demo marketplace address and admin token on stderr, and outlives bad frames', async () => {
+  it('prints one line on stdout, each demo store\'s marketplace address and admin token on stderr, and outlives bad frames', async () => {
     const host = await runUntilRunning(['--orders', '20']);
     let stopped: Awaited<ReturnType<RunningHost['stop']>>;
     try {
-      const [, demoUrl = '', adminToken = ''] = await host.stderrLine(DEMO_LINE);
+      for (const storeId of ['atlas-outdoor', 'lantern-home']) {
+        const [, demoUrl = '', adminToken = ''] = await host.stderrLine(DEMO_LINE(storeId));
+        // The printed admin token opens that demo's controls.
+        const clock = await fetch(`${demoUrl}/_sim/clock`, { headers: { Authorization: `Bearer ${adminToken}` } });
+        expect(clock.status).toBe(200);
+      }
       expect(host.stderr.some((line) => line.startsWith('Data folder: '))).toBe(true);
-      // The printed admin token opens the demo's controls.
-      const clock = await fetch(`${demoUrl}/_sim/clock`, { headers: { Authorization: `Bearer ${adminToken}` } });
-      expect(clock.status).toBe(200);
+      // Both stores are in the desk, out of the box.
+      const socket = await connect(host);
+      const stores = (await call(socket, 7, 'stores.list', {})) as { ok: boolean; value: Array<{ id: string; name: string; embedded: boolean }> };
+      expect(stores.value.map((store) => [store.id, store.name, store.embedded])).toEqual([
+        ['atlas-outdoor', 'Atlas Outdoor', true],
+        ['lantern-home', 'Lantern Home', true],
+      ]);
+      socket.close();
 
       // A frame over the limit and one that is not UTF-8 close their own connections only.
       const bystander = await connect(host);
       for (const [frame, code] of [
-        [Buffer.alloc(2 * 1024 * 1024, 0x20), 1009],
+        [Buffer.alloc(17 * 1024 * 1024, 0x20), 1009],
         [Buffer.from([0x7b, 0xff, 0x7d]), 1007],
       ] as const) {
         const offender = await connect(host);

@@ -208,7 +208,7 @@ describe('browser host', () => {
   });
 
   it.each([
-    ['a text frame over 1 MiB', 1009, Buffer.alloc(2 * 1024 * 1024, 0x20)],
+    ['a text frame over 16 MiB', 1009, Buffer.alloc(17 * 1024 * 1024, 0x20)],
     ['a text frame that is not UTF-8', 1007, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
   ])('closes only the connection that sends %s (%i), logs it, and keeps answering the others', async (_what, code, frame) => {
     const bystander = await connect();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBackendWorker, type BackendClient } from '../../../../electron/main/backend-client';
+import { startBackendWorker, type BackendClient, type SaveStoreToken } from '../../../../electron/main/backend-client';
 import type { Logger } from '../../../../electron/backend/log';
 import { DeskError } from '../../../../shared/errors';
 
@@ -13,14 +13,25 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((client) => client.close()));
 });
 
-function start(dataDir = 'unused'): { client: BackendClient; logLines: string[] } {
+/** Main's keychain as the client sees it: records what it was asked to keep, and fails when told to. */
+function recordingKeeper(fail?: () => Error): SaveStoreToken & { saved: Array<[string, string | null]> } {
+  const saved: Array<[string, string | null]> = [];
+  const save = (storeId: string, token: string | null): Promise<void> => {
+    if (fail !== undefined) return Promise.reject(fail());
+    saved.push([storeId, token]);
+    return Promise.resolve();
+  };
+  return Object.assign(save, { saved });
+}
+
+function start(dataDir = 'unused', saveStoreToken: SaveStoreToken = recordingKeeper(), storeTokens: Record<string, string> = {}): { client: BackendClient; logLines: string[] } {
   const logLines: string[] = [];
   const log: Logger = {
     info: (message) => logLines.push(`info: ${message}`),
     warn: (message) => logLines.push(`warn: ${message}`),
     error: (message) => logLines.push(`error: ${message}`),
   };
-  const client = startBackendWorker(FAKE_WORKER, { dataDir, appVersion: '0.0.0-test', marketplace: { kind: 'demo', seed: 1, orders: 1 } }, log);
+  const client = startBackendWorker(FAKE_WORKER, { dataDir, appVersion: '0.0.0-test', marketplace: { kind: 'demo', seed: 1, orders: 1 }, storeTokens }, log, saveStoreToken);
   started.push(client);
   return { client, logLines };
 }
@@ -115,5 +126,60 @@ describe('the backend client (main thread side of the worker boundary)', () => {
     const { client } = start();
     await client.close();
     await expect(settledNow(client.call('app.info', { do: 'echo', value: 1 }))).rejects.toThrow(new DeskError('internal', 'The backend has closed.'));
+  });
+});
+
+describe('the backend client: keeping the stores’ tokens for the worker', () => {
+  it('hands the worker the stores’ tokens in its config', async () => {
+    const { client } = start('report-config', recordingKeeper(), { shop: 'tok-shop-1234', 'north-2': 'tok-north-5678' });
+    expect(await client.call('app.info', {})).toMatchObject({ storeTokens: { shop: 'tok-shop-1234', 'north-2': 'tok-north-5678' } });
+  });
+
+  it('keeps a token the worker asks to keep, then tells it so', async () => {
+    const keeper = recordingKeeper();
+    const { client } = start('unused', keeper);
+    expect(await client.call('stores.add', { do: 'save-secret', secretId: 1, storeId: 'shop', token: 'tok-shop-1234' })).toEqual({ type: 'secret-saved', id: 1, result: { ok: true } });
+    expect(await client.call('stores.remove', { do: 'save-secret', secretId: 2, storeId: 'shop', token: null })).toEqual({ type: 'secret-saved', id: 2, result: { ok: true } });
+    expect(keeper.saved).toEqual([
+      ['shop', 'tok-shop-1234'],
+      ['shop', null],
+    ]);
+  });
+
+  it('tells the worker why a token was not kept (no keychain), and logs it', async () => {
+    const reason = 'The token was not saved: no system keychain was found (Electron would fall back to a built-in key, which protects nothing). Cancel Desk never stores it in plain text.';
+    const { client, logLines } = start('unused', recordingKeeper(() => new DeskError('secret_storage_unavailable', reason)));
+    expect(await client.call('stores.add', { do: 'save-secret', secretId: 1, storeId: 'shop', token: 'tok-shop-1234' })).toEqual({
+      type: 'secret-saved',
+      id: 1,
+      result: { ok: false, error: { code: 'secret_storage_unavailable', message: reason } },
+    });
+    expect(logLines).toContain(`warn: the token of store shop was not saved: ${reason}`);
+  });
+
+  it('tells the worker only a sentence when keeping failed unexpectedly; the log has the detail', async () => {
+    const { client, logLines } = start('unused', recordingKeeper(() => Object.assign(new Error('EACCES: permission denied, open secrets.json'), { code: 'EACCES' })));
+    expect(await client.call('stores.add', { do: 'save-secret', secretId: 3, storeId: 'shop', token: null })).toEqual({
+      type: 'secret-saved',
+      id: 3,
+      result: { ok: false, error: { code: 'internal', message: 'Something went wrong inside Cancel Desk (EACCES); the details are in its log.' } },
+    });
+    expect(logLines).toContain('warn: the token of store shop was not deleted: EACCES: permission denied, open secrets.json');
+  });
+
+  it('keeps nothing a malformed request asks for: fails the ones it can answer, ignores the rest, logs each', async () => {
+    const keeper = recordingKeeper();
+    const { client, logLines } = start('unused', keeper);
+    const answers = await client.call('stores.add', { do: 'secret-junk' });
+    const malformed = { ok: false, error: { code: 'internal', message: 'The token was not saved: the request to keep it was malformed.' } };
+    expect(answers).toEqual([
+      { type: 'secret-saved', id: 7, result: malformed },
+      { type: 'secret-saved', id: 8, result: malformed },
+      { type: 'secret-saved', id: 10, result: malformed },
+      { type: 'secret-saved', id: 9, result: { ok: true } },
+    ]);
+    expect(keeper.saved).toEqual([['shop', 'tok-good-5678']]);
+    expect(logLines.filter((line) => line.startsWith('error: the backend sent a malformed message (ignored)'))).toHaveLength(6);
+    expect(logLines.some((line) => line.includes('tok-junk-1234'))).toBe(false);
   });
 });

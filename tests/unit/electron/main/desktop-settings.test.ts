@@ -30,6 +30,11 @@ function memorySecrets(options: { canStore?: boolean } = {}): SecretStore & { va
       values.delete(name);
       return Promise.resolve();
     },
+    storeTokens: () =>
+      Promise.resolve({
+        tokens: Object.fromEntries([...values].filter(([name]) => name.startsWith('store.')).map(([name, value]) => [name.slice('store.'.length), value])),
+        unreadable: [],
+      }),
   };
 }
 

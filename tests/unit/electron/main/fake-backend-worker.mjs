@@ -3,11 +3,20 @@
 //
 // workerData.dataDir === 'fail-at-start': reports a failed start when the first call arrives,
 // then keeps the thread alive without ever answering (as a backend stuck after a failed start).
+// workerData.dataDir === 'report-config': answers every call with the config it was started with.
 import { parentPort, workerData } from 'node:worker_threads';
 
 const port = parentPort;
 const failAtStart = workerData.dataDir === 'fail-at-start';
 let hangingId = null;
+/** Main's answers to this worker's secret-save requests, in order, and who waits for which id. */
+const secretAnswers = [];
+const secretWaiters = new Map();
+
+/** Asks main to keep a token, and resolves with main's answer (a secret-saved message). */
+function waitForSecretAnswer(id) {
+  return new Promise((resolve) => secretWaiters.set(id, resolve));
+}
 
 if (!failAtStart) port.postMessage({ type: 'ready' });
 
@@ -20,7 +29,16 @@ port.on('message', (message) => {
     port.postMessage({ type: 'closed' });
     return;
   }
+  if (message.type === 'secret-saved') {
+    secretAnswers.push(message);
+    secretWaiters.get(message.id)?.(message);
+    return;
+  }
   const { id, input } = message;
+  if (workerData.dataDir === 'report-config') {
+    port.postMessage({ type: 'result', id, result: { ok: true, value: workerData } });
+    return;
+  }
   switch (input.do) {
     case 'echo':
       port.postMessage({ type: 'result', id, result: { ok: true, value: input.value } });
@@ -58,6 +76,26 @@ port.on('message', (message) => {
       }
       port.postMessage({ type: 'event', event: 'queue.changed', payload: { counts: {} } });
       port.postMessage({ type: 'result', id, result: { ok: true, value: 'the real answer' } });
+      break;
+    case 'save-secret':
+      // Answers the call with main's answer to the request.
+      void waitForSecretAnswer(input.secretId).then((answer) => port.postMessage({ type: 'result', id, result: { ok: true, value: answer } }));
+      port.postMessage({ type: 'secret-save', id: input.secretId, storeId: input.storeId, token: input.token });
+      break;
+    case 'secret-junk':
+      // Malformed requests, then a good one: the call is answered with every answer main sent by then.
+      for (const junk of [
+        { type: 'secret-save', id: 7, storeId: 'Not An Id', token: 'tok-junk-1234' },
+        { type: 'secret-save', id: 8, storeId: 'shop', token: '' },
+        { type: 'secret-save', id: 10, storeId: 'shop' },
+        { type: 'secret-save', id: -1, storeId: 'shop', token: 'tok-junk-1234' },
+        { type: 'secret-save', storeId: 'shop', token: 'tok-junk-1234' },
+        { type: 'secret-saved', id: 9, result: { ok: true } },
+      ]) {
+        port.postMessage(junk);
+      }
+      void waitForSecretAnswer(9).then(() => port.postMessage({ type: 'result', id, result: { ok: true, value: [...secretAnswers] } }));
+      port.postMessage({ type: 'secret-save', id: 9, storeId: 'shop', token: 'tok-good-5678' });
       break;
     default:
       throw new Error(`the fake backend worker does not know ${JSON.stringify(input)}`);

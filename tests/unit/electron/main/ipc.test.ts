@@ -23,7 +23,7 @@ describe('bindContract (the one binding helper in main)', () => {
     const { handlers, call } = bind(true);
     expect(await handlers.get('queue.list')?.(event, { view: 'all', limit: 2 })).toEqual({
       ok: true,
-      value: { echoed: { view: 'all', limit: 2, sort: 'time_left', cursor: null, search: '' } },
+      value: { echoed: { view: 'all', limit: 2, sort: 'time_left', cursor: null, search: '', storeId: null } },
     });
     const refused = await handlers.get('queue.list')?.(event, { view: 'all', limit: 'lots' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input' } });

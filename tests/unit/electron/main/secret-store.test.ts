@@ -3,27 +3,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSecretStore, type SafeStorageLike } from '../../../../electron/main/secret-store';
+import { createSecretStore, storeSecretName } from '../../../../electron/main/secret-store';
 import { DeskError } from '../../../../shared/errors';
-
-/** A stand-in for safeStorage: reversible, and visibly not plain text. */
-function fakeSafeStorage(options: { available?: boolean; backend?: string; reEncrypt?: boolean } = {}): SafeStorageLike & { encrypted: number } {
-  const fake = {
-    encrypted: 0,
-    isAsyncEncryptionAvailable: () => Promise.resolve(options.available ?? true),
-    encryptStringAsync(plainText: string) {
-      fake.encrypted += 1;
-      return Promise.resolve(Buffer.from(`enc:${[...plainText].reverse().join('')}`));
-    },
-    decryptStringAsync(encrypted: Buffer) {
-      const text = encrypted.toString();
-      if (!text.startsWith('enc:')) return Promise.reject(new Error('bad ciphertext'));
-      return Promise.resolve({ shouldReEncrypt: options.reEncrypt ?? false, result: [...text.slice(4)].reverse().join('') });
-    },
-    ...(options.backend === undefined ? {} : { getSelectedStorageBackend: () => options.backend ?? 'unknown' }),
-  };
-  return fake;
-}
+import { fakeCiphertext, fakeSafeStorage } from './fake-safe-storage';
 
 async function storeFile(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), 'desk-secrets-')), 'secrets.json');
@@ -96,5 +78,118 @@ describe('the secret store', () => {
 
   it('refuses an empty token', async () => {
     await expect(createSecretStore(await storeFile(), fakeSafeStorage()).set('marketplace.token', '')).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+});
+
+describe('the secret store: one token per store', () => {
+  it('keeps each store’s token under store.<storeId>, encrypted, and lists them all decrypted', async () => {
+    const file = await storeFile();
+    const store = createSecretStore(file, fakeSafeStorage({ backend: 'gnome_libsecret' }));
+    expect(await store.storeTokens()).toEqual({ tokens: {}, unreadable: [] });
+    await store.set('marketplace.credential', '{"not":"a store"}');
+    await store.set(storeSecretName('north-shop'), 'tok-north-1234');
+    await store.set(storeSecretName('b2'), 'tok-b2-5678');
+    expect(await store.get('store.north-shop')).toBe('tok-north-1234');
+    expect(await store.has('store.b2')).toBe(true);
+
+    const onDisk = await readFile(file, 'utf8');
+    expect(onDisk).not.toContain('tok-north-1234');
+    expect(onDisk).not.toContain('tok-b2-5678');
+    expect(JSON.parse(onDisk)).toEqual({
+      version: 1,
+      secrets: { 'marketplace.credential': expect.any(String) as unknown, 'store.north-shop': fakeCiphertext('tok-north-1234'), 'store.b2': fakeCiphertext('tok-b2-5678') },
+    });
+    // Only the stores' secrets, by store id.
+    expect(await store.storeTokens()).toEqual({ tokens: { 'north-shop': 'tok-north-1234', b2: 'tok-b2-5678' }, unreadable: [] });
+
+    await store.set('store.b2', 'tok-b2-new-0000');
+    await store.delete('store.north-shop');
+    expect(await store.storeTokens()).toEqual({ tokens: { b2: 'tok-b2-new-0000' }, unreadable: [] });
+    expect(await store.get('marketplace.credential')).toBe('{"not":"a store"}');
+  });
+
+  it('keeps both of two tokens stored at once', async () => {
+    const store = createSecretStore(await storeFile(), fakeSafeStorage());
+    await Promise.all([store.set('store.one', 'tok-one-1111'), store.set('store.two', 'tok-two-2222'), store.set('store.three', 'tok-three-3333')]);
+    expect((await store.storeTokens()).tokens).toEqual({ one: 'tok-one-1111', two: 'tok-two-2222', three: 'tok-three-3333' });
+    await Promise.all([store.delete('store.one'), store.set('store.four', 'tok-four-4444')]);
+    expect((await store.storeTokens()).tokens).toEqual({ two: 'tok-two-2222', three: 'tok-three-3333', four: 'tok-four-4444' });
+  });
+
+  it.each(['store.', 'store.Upper', 'store.-lead', 'store.a b', 'store.a/../b', `store.${'a'.repeat(41)}`, 'store.a.b', 'stores.a', 'other', 'marketplace.other'])(
+    'refuses the name %s everywhere, and writes nothing',
+    async (name) => {
+      const file = await storeFile();
+      const store = createSecretStore(file, fakeSafeStorage());
+      // The type lets any `store.*` string through: the store checks at run time.
+      const unchecked = name as 'store.x';
+      for (const attempt of [store.set(unchecked, 'tok-12345678'), store.get(unchecked), store.has(unchecked), store.delete(unchecked)]) {
+        await expect(attempt).rejects.toMatchObject({ code: 'invalid_input' });
+      }
+      expect(existsSync(file)).toBe(false);
+    },
+  );
+
+  it('refuses a store id that is not one', () => {
+    expect(storeSecretName('north-shop')).toBe('store.north-shop');
+    expect(storeSecretName('a'.repeat(40))).toBe(`store.${'a'.repeat(40)}`);
+    for (const storeId of ['', 'North', '-x', 'a'.repeat(41), 'a.b', '../x']) {
+      expect(() => storeSecretName(storeId)).toThrow(DeskError);
+    }
+  });
+
+  it('still reads a file written before there were stores, and adds to it', async () => {
+    const file = await storeFile();
+    const credential = JSON.stringify({ version: 1, origin: 'https://api.example.com', token: 'tok-old-9999' });
+    await writeFile(file, `${JSON.stringify({ version: 1, secrets: { 'marketplace.credential': fakeCiphertext(credential), 'marketplace.token': fakeCiphertext('tok-legacy-1') } }, null, 2)}\n`);
+    const store = createSecretStore(file, fakeSafeStorage());
+    expect(await store.get('marketplace.credential')).toBe(credential);
+    expect(await store.get('marketplace.token')).toBe('tok-legacy-1');
+    expect(await store.storeTokens()).toEqual({ tokens: {}, unreadable: [] });
+    await store.set('store.shop', 'tok-shop-1234');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      version: 1,
+      secrets: { 'marketplace.credential': fakeCiphertext(credential), 'marketplace.token': fakeCiphertext('tok-legacy-1'), 'store.shop': fakeCiphertext('tok-shop-1234') },
+    });
+  });
+
+  it.each([
+    ['a store name that is not one', { 'store.Bad Name': fakeCiphertext('tok-1') }],
+    ['another version', null],
+  ])('reports a file with %s as invalid', async (_case, secrets) => {
+    const file = await storeFile();
+    await writeFile(file, JSON.stringify(secrets === null ? { version: 2, secrets: {} } : { version: 1, secrets }));
+    await expect(createSecretStore(file, fakeSafeStorage()).storeTokens()).rejects.toMatchObject({ code: 'secret_file_invalid' });
+  });
+
+  it('leaves out a store token it cannot decrypt, saying which, and lists the others', async () => {
+    const file = await storeFile();
+    await writeFile(file, JSON.stringify({ version: 1, secrets: { 'store.good': fakeCiphertext('tok-good-1234'), 'store.broken': Buffer.from('garbage').toString('base64') } }));
+    const result = await createSecretStore(file, fakeSafeStorage()).storeTokens();
+    expect(result.tokens).toEqual({ good: 'tok-good-1234' });
+    expect(result.unreadable).toEqual([{ storeId: 'broken', reason: 'The stored token could not be decrypted (bad ciphertext); enter it again.' }]);
+  });
+
+  it('without a keychain: refuses to store a store token, writes nothing, and lists every stored one as unreadable', async () => {
+    const file = await storeFile();
+    const refused = await createSecretStore(file, fakeSafeStorage({ backend: 'basic_text' }))
+      .set('store.shop', 'tok-shop-1234')
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'secret_storage_unavailable', message: expect.stringMatching(/^The token was not saved: no system keychain was found/) as unknown });
+    expect(existsSync(file)).toBe(false);
+
+    await writeFile(file, JSON.stringify({ version: 1, secrets: { 'store.shop': fakeCiphertext('tok-shop-1234') } }));
+    const listed = await createSecretStore(file, fakeSafeStorage({ available: false })).storeTokens();
+    expect(listed.tokens).toEqual({});
+    expect(listed.unreadable).toEqual([{ storeId: 'shop', reason: expect.stringMatching(/^The stored token cannot be read: the system keychain is not available/) as unknown }]);
+  });
+
+  it('re-encrypts the store tokens the keychain asks for', async () => {
+    const safeStorage = fakeSafeStorage({ reEncrypt: true });
+    const store = createSecretStore(await storeFile(), safeStorage);
+    await store.set('store.one', 'tok-one-1111');
+    await store.set('store.two', 'tok-two-2222');
+    expect((await store.storeTokens()).tokens).toEqual({ one: 'tok-one-1111', two: 'tok-two-2222' });
+    expect(safeStorage.encrypted).toBe(4);
   });
 });

@@ -172,3 +172,25 @@ describe('generateDataset', () => {
     }
   });
 });
+
+describe('a dataset for one store of several', () => {
+  it('puts the prefix before every id (orders, lines, requests, evidence, buyers) and spreads orders over the given stores only', () => {
+    const dataset = generateDataset({ seed: 5, orderCount: 120, startMs: Date.UTC(2026, 10, 26, 9), idPrefix: 'lh-', storeIds: ['lantern-home'] });
+    expect(dataset.orders.length).toBe(120);
+    for (const order of dataset.orders) {
+      expect(order.id.startsWith('lh-o-')).toBe(true);
+      expect(order.buyer.id.startsWith('lh-b-')).toBe(true);
+      expect(order.storeId).toBe('lantern-home');
+      for (const line of order.lines) expect(line.lineId.startsWith(`${order.id}-`)).toBe(true);
+    }
+    for (const request of dataset.requests) {
+      expect(request.id.startsWith('lh-r-')).toBe(true);
+      for (const item of request.evidence) expect(item.id.startsWith('lh-ev-')).toBe(true);
+    }
+    const plain = generateDataset({ seed: 5, orderCount: 120, startMs: Date.UTC(2026, 10, 26, 9) });
+    // The same data otherwise: only the ids differ.
+    expect(plain.orders.map((order) => `lh-${order.id}`)).toEqual(dataset.orders.map((order) => order.id));
+    expect(() => generateDataset({ seed: 5, orderCount: 1, startMs: 0, idPrefix: 'no spaces-' })).toThrow(/idPrefix/);
+    expect(() => generateDataset({ seed: 5, orderCount: 1, startMs: 0, storeIds: [] })).toThrow(/storeIds/);
+  });
+});

@@ -202,7 +202,7 @@ describe('the detail pane', () => {
     const keys = ['accept', 'refuse', 'request_proof', 'offer', 'escalate'].map((action) => pane.find(`[data-action="${action}"] kbd`).text());
     expect(keys).toEqual(['a', 'r', 'p', 'f', 'e']);
 
-    await pane.find('.detail-section-head button').trigger('click');
+    await pane.find('[aria-labelledby="detail-notes-title"] .detail-section-head button').trigger('click');
     expect(pane.emitted('command')).toEqual([['request.accept'], ['request.note']]);
   });
 

@@ -9,6 +9,7 @@ import App from '../../../../renderer/src/App.vue';
 import { useInsightsStore } from '../../../../renderer/src/stores/insights';
 import { createFakeDesk } from '../fake-desk';
 import { useManualClock } from '../manual-clock';
+import { makeStore } from '../store-fixtures';
 import { emptyInsights, makeInsights } from './fixtures';
 
 // happy-dom has no canvas: the charts are stubs that show what they were given.
@@ -22,7 +23,7 @@ vi.mock('vue-chartjs', () => {
 });
 
 const NOW = Date.parse('2026-03-30T12:00:00.000Z');
-const counts: ViewCounts = { needs_reply: 0, proof_requested: 0, proof_in: 0, offers: 0, escalated: 0, conflicts: 0, done: 0, all: 0 };
+const counts: ViewCounts = { needs_reply: 0, buyer_replied: 0, proof_requested: 0, proof_in: 0, offers: 0, escalated: 0, conflicts: 0, done: 0, all: 0 };
 const idle = { state: 'idle', marketplaceUrl: 'http://m', lastSyncAt: null, nextAttemptAt: null, message: null, progress: null, quarantined: 0 } as const;
 
 beforeEach(() => {
@@ -137,6 +138,17 @@ describe('Insights', () => {
     await wrapper.find('select[name="store"]').setValue('store-jp');
     await flushPromises();
     expect(insightCalls(desk).at(-1)).toMatchObject({ storeId: 'store-jp' });
+  });
+
+  it('lists the stores by the names the seller gave them (a store it does not know by its id), and asks by id', async () => {
+    const desk = deskWith((input) => makeInsights({ from: input.from, to: input.to, storeId: input.storeId }));
+    desk.answer('stores.list', [makeStore({ id: 'store-eu', name: 'Lantern Home EU' }), makeStore({ id: 'harbor', name: 'Harbor Goods' })]);
+    const wrapper = await openInsights();
+    const options = wrapper.findAll('select[name="store"] option').map((option) => [option.attributes('value'), option.text()]);
+    expect(options).toEqual([['', 'All stores'], ['store-eu', 'Lantern Home EU'], ['harbor', 'Harbor Goods'], ['store-jp', 'store-jp']]);
+    await wrapper.find('select[name="store"]').setValue('harbor');
+    await flushPromises();
+    expect(insightCalls(desk).at(-1)).toMatchObject({ storeId: 'harbor' });
   });
 
   it('says when the range has no request', async () => {

@@ -1,7 +1,8 @@
 import { createDeskApi, type DeskApi } from '../../../../shared/ipc/api';
-import type { ChannelName, Connection, EventName } from '../../../../shared/ipc/contract';
+import type { ChannelName, Connection, EventName, StoreView } from '../../../../shared/ipc/contract';
 import type { Result } from '../../../../shared/ipc/result';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
+import { MAIN_STORE, makeStore } from '../store-fixtures';
 
 export function makeSettings(overrides: Partial<Settings> = {}): Settings {
   return { ...structuredClone(DEFAULT_SETTINGS), deadlineAlertHours: 0, ...overrides };
@@ -30,9 +31,12 @@ export interface FakeSettingsDesk {
   listenerCount(event: EventName): number;
 }
 
-export function createFakeSettingsDesk(initial: { settings?: Settings; connection?: Connection } = {}): FakeSettingsDesk {
+export function createFakeSettingsDesk(initial: { settings?: Settings; connection?: Connection; stores?: StoreView[] } = {}): FakeSettingsDesk {
   let settings = initial.settings ?? makeSettings();
   let connection = initial.connection ?? makeConnection();
+  // The stores as the backend keeps them: a token is taken, never given back (StoreView has none).
+  let stores = initial.stores ?? [MAIN_STORE];
+  const storeNamed = (storeId: string): StoreView | undefined => stores.find((store) => store.id === storeId);
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const calls: FakeSettingsDesk['calls'] = [];
   const answers = new Map<ChannelName, Answer>([
@@ -43,6 +47,40 @@ export function createFakeSettingsDesk(initial: { settings?: Settings; connectio
       (input) => {
         settings = { ...settings, ...(input as Partial<Settings>) };
         return { ok: true, value: settings };
+      },
+    ],
+    ['stores.list', () => ({ ok: true, value: stores })],
+    [
+      'stores.add',
+      (input) => {
+        const { name, kind, url } = input as { name: string; kind: StoreView['kind']; url: string };
+        const added = makeStore({ id: name.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-'), name, kind, endpoint: url, health: { state: 'never_synced', since: null, message: null, lastSyncAt: null } });
+        stores = [...stores, added];
+        return { ok: true, value: added };
+      },
+    ],
+    [
+      'stores.update',
+      (input) => {
+        const { storeId, name, paused, token } = input as { storeId: string; name?: string; paused?: boolean; token?: string };
+        const current = storeNamed(storeId);
+        if (current === undefined) return { ok: false, error: { code: 'not_found', message: `No store ${storeId}.` } };
+        const next: StoreView = {
+          ...current,
+          name: name ?? current.name,
+          paused: paused ?? current.paused,
+          ...(token === undefined ? {} : { credentials: 'keychain' as const, health: { state: 'syncing' as const, since: null, message: null, lastSyncAt: null } }),
+        };
+        stores = stores.map((store) => (store.id === storeId ? next : store));
+        return { ok: true, value: next };
+      },
+    ],
+    [
+      'stores.remove',
+      (input) => {
+        const { storeId } = input as { storeId: string };
+        stores = stores.filter((store) => store.id !== storeId);
+        return { ok: true, value: { storeId, requestsRemoved: 412, auditEntriesKept: 1024 } };
       },
     ],
     [

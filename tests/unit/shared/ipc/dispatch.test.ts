@@ -6,7 +6,7 @@ describe('dispatchCall', () => {
   it('passes parsed input, with defaults filled, to the handler', async () => {
     const handle = vi.fn((_channel: string, input: unknown) => Promise.resolve(input));
     const result = await dispatchCall('queue.list', { view: 'all' }, handle);
-    expect(result).toEqual({ ok: true, value: { view: 'all', sort: 'time_left', limit: 50, cursor: null, search: '' } });
+    expect(result).toEqual({ ok: true, value: { view: 'all', sort: 'time_left', limit: 50, cursor: null, search: '', storeId: null } });
     expect(handle).toHaveBeenCalledOnce();
   });
 

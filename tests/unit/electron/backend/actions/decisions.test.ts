@@ -169,7 +169,7 @@ describe('the marketplace moves first', () => {
     const detail = await backend.handle('requests.get', { requestId: target.id });
     expect(detail.request.state).toBe('withdrawn');
     expect(detail.conflict?.what).toMatch(/^The buyer withdrew the request at \d\d:\d\d UTC/);
-    const conflicts = await backend.handle('queue.list', { view: 'conflicts', sort: 'time_left', limit: 10, cursor: null, search: '' });
+    const conflicts = await backend.handle('queue.list', { view: 'conflicts', sort: 'time_left', limit: 10, cursor: null, search: '', storeId: null });
     expect(conflicts.rows.map((row) => row.requestId)).toEqual([target.id]);
     expect((await backend.handle('queue.counts', {})).conflicts).toBe(1);
     expect(await backend.handle('conflicts.dismiss', { requestId: target.id })).toEqual({ dismissed: true });

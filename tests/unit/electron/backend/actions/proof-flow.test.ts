@@ -30,7 +30,7 @@ describe('the proof flow, end to end with the demo marketplace', () => {
 
     await backend.handle('decisions.decide', { requestIds: [dispute.id], action: { type: 'request_proof', message: 'Please send photos of the damage and the box.' } });
     await deliver();
-    const asked = await backend.handle('queue.list', { view: 'proof_requested', sort: 'time_left', limit: 200, cursor: null, search: '' });
+    const asked = await backend.handle('queue.list', { view: 'proof_requested', sort: 'time_left', limit: 200, cursor: null, search: '', storeId: null });
     const row = asked.rows.find((item) => item.requestId === dispute.id);
     if (row === undefined) throw new Error(`${dispute.id} is not in Proof requested`);
     // The due time the marketplace holds is the one the queue shows.
@@ -45,7 +45,7 @@ describe('the proof flow, end to end with the demo marketplace', () => {
     expect(sent.status).toBe(200);
     await backend.handle('sync.now', { full: false });
 
-    const proofIn = await backend.handle('queue.list', { view: 'proof_in', sort: 'time_left', limit: 200, cursor: null, search: '' });
+    const proofIn = await backend.handle('queue.list', { view: 'proof_in', sort: 'time_left', limit: 200, cursor: null, search: '', storeId: null });
     expect(proofIn.rows.map((item) => item.requestId)).toContain(dispute.id);
     const detail = await backend.handle('requests.get', { requestId: dispute.id });
     expect(detail.request.evidence.length).toBe(dispute.evidence.length + 2);

@@ -4,6 +4,7 @@ import { buyerHistory } from '../../../../../electron/backend/actions/records';
 import type { CachedRequest } from '../../../../../electron/backend/cache/records';
 import { toRemoteRequest } from '../../../../../electron/backend/cache/records';
 import type { ManualClock } from '../../../../../electron/simulator/clock';
+import { DEMO_CAPABILITIES } from '../../../../../shared/domain/marketplace';
 import { toInstant } from '../../../../../shared/domain/time';
 import { allowedActions } from '../../../../../shared/rules/actions';
 import { DEFAULT_POLICY } from '../../../../../shared/rules/policy';
@@ -27,7 +28,7 @@ afterEach(async () => {
 const find = (predicate: (row: CachedRequest) => boolean): Promise<CachedRequest> => desk.find(predicate);
 
 describe('requests.get: the rules panel', () => {
-  it('evaluates the actions and the recommendation with the backend clock, the store policy and the buyer history', async () => {
+  it("evaluates the actions and the recommendation with the backend clock, the store policy, the buyer history and the store's marketplace", async () => {
     const policy = { ...DEFAULT_POLICY, repeatCanceller: { minRequests: 2, windowDays: 365 } };
     await backend.handle('settings.update', { policy });
     clock.advance(3_600_000);
@@ -53,8 +54,8 @@ describe('requests.get: the rules panel', () => {
     expect(detail.rules).toEqual({
       available: true,
       evaluatedAt: toInstant(now),
-      actions: allowedActions(order, toRemoteRequest(target), policy, now),
-      recommendation: recommend(order, toRemoteRequest(target), history, policy, now),
+      actions: allowedActions(order, toRemoteRequest(target), policy, now, DEMO_CAPABILITIES),
+      recommendation: recommend(order, toRemoteRequest(target), history, policy, now, DEMO_CAPABILITIES),
     });
     if (!detail.rules.available) throw new Error('the rules panel is unavailable for an open request');
     expect(detail.rules.recommendation.signals).toContain('repeat_canceller');

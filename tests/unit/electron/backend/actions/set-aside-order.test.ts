@@ -112,9 +112,10 @@ describe('a request whose order was set aside at sync', () => {
     if (cancel === undefined) throw new Error('no cancel');
     const detail = await current.backend.handle('requests.get', { requestId: cancel.id });
     expect(option(detail, 'accept')).toMatchObject({ allowed: false, code: 'order_set_aside' });
-    expect(option(detail, 'offer')).toMatchObject({ allowed: false, code: 'not_a_dispute' });
-    expect(option(detail, 'request_proof')).toMatchObject({ allowed: false, code: 'not_a_dispute' });
-    expect(option(detail, 'escalate')).toMatchObject({ allowed: false, code: 'not_a_dispute' });
+    // The demo marketplace has none of these for a cancellation (DEMO_CAPABILITIES): its sentence says so.
+    expect(option(detail, 'offer')).toMatchObject({ allowed: false, code: 'not_supported_by_marketplace', message: 'Demo marketplace has no partial-refund offer for cancellations before shipment.' });
+    expect(option(detail, 'request_proof')).toMatchObject({ allowed: false, code: 'not_supported_by_marketplace', message: 'Demo marketplace has no proof request for cancellations before shipment.' });
+    expect(option(detail, 'escalate')).toMatchObject({ allowed: false, code: 'not_supported_by_marketplace', message: 'Demo marketplace has no escalation for cancellations before shipment.' });
     const refuse = option(detail, 'refuse');
     expect(refuse.allowed).toBe(true);
     expect(refuse.reasons.filter((reason) => reason.allowed).map((reason) => reason.reason)).toEqual(['already_shipped']);

@@ -211,7 +211,7 @@ function evidence(id: string, kind: Evidence['kind'] = 'photo'): Evidence {
   return { id, kind, fileName: `${id}.png`, contentType: kind === 'video' ? 'video/mp4' : 'image/png', bytes: 1_000, submittedAt: toInstant(TEST_START_MS) };
 }
 
-async function openStore(url: string): Promise<{ store: EvidenceStore; db: CacheDb; dataDir: string; warnings: string[] }> {
+async function openStore(url: string): Promise<{ store: Pick<EvidenceStore, 'record' | 'read'> & { fetchMissing(): Promise<number> }; db: CacheDb; dataDir: string; warnings: string[] }> {
   const clock = createManualClock(TEST_START_MS);
   const dataDir = await mkdtemp(join(tmpdir(), 'desk-evidence-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -222,7 +222,11 @@ async function openStore(url: string): Promise<{ store: EvidenceStore; db: Cache
   const log: Logger = { info() {}, warn: (message) => warnings.push(message), error: (message) => warnings.push(message) };
   // One attempt per call: a failure is retried by the next pass, which is what is tested here.
   const http = new MarketplaceHttpClient({ baseUrl: url, token: 't', clock, maxAttempts: 1, random: () => 0 });
-  return { store: new EvidenceStore({ db: cache.db, adapter: createDemoAdapter(http), dataDir, clock, log }), db: cache.db, dataDir, warnings };
+  const adapter = createDemoAdapter(http);
+  const evidence = new EvidenceStore({ db: cache.db, dataDir, clock, log });
+  // Every file from the one marketplace of this test, whatever its request's store.
+  const store = { fetchMissing: () => evidence.fetchMissing(() => adapter), record: evidence.record.bind(evidence), read: evidence.read.bind(evidence) };
+  return { store, db: cache.db, dataDir, warnings };
 }
 
 describe('evidence files Cancel Desk refuses', () => {

@@ -22,7 +22,7 @@ async function listAll(view: ViewId, sort: QueueSort, search = ''): Promise<Queu
   const rows: QueueRow[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 1000; pages += 1) {
-    const page: QueuePage = await backend.handle('queue.list', { view, sort, limit: 200, cursor, search });
+    const page: QueuePage = await backend.handle('queue.list', { view, sort, limit: 200, cursor, search, storeId: null });
     rows.push(...page.rows);
     cursor = page.nextCursor;
     if (cursor === null) break;
@@ -68,7 +68,7 @@ describe('queue.exportCsv', () => {
     const expected = await listAll(view, sort);
     // Two empty lists would compare equal: the view has rows to write.
     expect(expected.length).toBeGreaterThan(0);
-    const { csv, rows, fileName } = await backend.handle('queue.exportCsv', { view, sort, search: '' });
+    const { csv, rows, fileName } = await backend.handle('queue.exportCsv', { view, sort, search: '', storeId: null });
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const [header, ...records] = parseCsv(csv.slice(1));
     expect(header).toEqual(QUEUE_CSV_HEADER);
@@ -83,7 +83,7 @@ describe('queue.exportCsv', () => {
     const search = hostile.orderId.slice(0, 6);
     const expected = await listAll('all', 'time_left', search);
     expect(expected.length).toBeGreaterThan(0);
-    const result = await backend.handle('queue.exportCsv', { view: 'all', sort: 'time_left', search });
+    const result = await backend.handle('queue.exportCsv', { view: 'all', sort: 'time_left', search, storeId: null });
     expect(result.fileName).toContain(`-search-${search.toLowerCase()}-`);
     expect(parseCsv(result.csv.slice(1)).slice(1).map((record) => record[0])).toEqual(expected.map((row) => row.requestId));
     expect(result.rows).toBe(expected.length);
@@ -92,7 +92,7 @@ describe('queue.exportCsv', () => {
   it('neutralises a buyer name a spreadsheet would run, and quotes what needs quoting', async () => {
     const hostile = (await backend.db.requests.toArray()).find((row) => row.buyerName.startsWith('=HYPERLINK'));
     if (hostile === undefined) throw new Error('the demo data has no hostile buyer name');
-    const { csv } = await backend.handle('queue.exportCsv', { view: 'all', sort: 'time_left', search: '' });
+    const { csv } = await backend.handle('queue.exportCsv', { view: 'all', sort: 'time_left', search: '', storeId: null });
     const line = csv.split('\r\n').find((text) => text.startsWith(`${hostile.id},`)) ?? '';
     // =HYPERLINK("http://x","y") -> '=HYPERLINK(...), quoted for its comma, quotes doubled.
     expect(line).toContain(`,"'=HYPERLINK(""http://x"",""y"")",`);

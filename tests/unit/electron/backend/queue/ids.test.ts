@@ -35,7 +35,7 @@ describe('queue.ids: every id of a view, in its order', () => {
     ['needs_reply', 'requested_at'],
     ['done', 'amount'],
   ])('%s by %s: the ids the queue pages, and its total', async (view, sort) => {
-    const answer = await backend.handle('queue.ids', { view, sort, search: '' });
+    const answer = await backend.handle('queue.ids', { view, sort, search: '', storeId: null });
     const expected = await pagedIds(view, sort);
     expect(expected.length).toBeGreaterThan(0);
     expect(answer).toEqual({ ids: expected, total: expected.length });
@@ -46,22 +46,22 @@ describe('queue.ids: every id of a view, in its order', () => {
     const row = await backend.db.requests.get(first ?? '');
     if (row === undefined) throw new Error('no request');
     const search = row.orderId;
-    const answer = await backend.handle('queue.ids', { view: 'all', sort: 'amount', search });
+    const answer = await backend.handle('queue.ids', { view: 'all', sort: 'amount', search, storeId: null });
     expect(answer.ids).toEqual(await pagedIds('all', 'amount', search));
     expect(answer.ids).toContain(row.id);
     expect(answer.total).toBe(answer.ids.length);
 
-    const needsReply = await backend.handle('queue.ids', { view: 'needs_reply', sort: 'time_left', search: '' });
+    const needsReply = await backend.handle('queue.ids', { view: 'needs_reply', sort: 'time_left', search: '', storeId: null });
     const plan = await backend.handle('decisions.plan', { requestIds: needsReply.ids.slice(0, 100), action: { type: 'accept' } });
     const target = plan.items.find((item) => item.status === 'will_do')?.requestId;
     if (target === undefined) throw new Error('nothing in Needs reply can be accepted');
     await backend.handle('decisions.decide', { requestIds: [target], action: { type: 'accept' } });
-    const after = await backend.handle('queue.ids', { view: 'needs_reply', sort: 'time_left', search: '' });
+    const after = await backend.handle('queue.ids', { view: 'needs_reply', sort: 'time_left', search: '', storeId: null });
     expect(after.ids).not.toContain(target);
     expect(after.total).toBe(needsReply.total - 1);
   });
 
   it('rejects a search too short to use, as the queue does', async () => {
-    await expect(backend.handle('queue.ids', { view: 'all', sort: 'time_left', search: 'x' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(backend.handle('queue.ids', { view: 'all', sort: 'time_left', search: 'x', storeId: null })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });

@@ -23,7 +23,7 @@ async function readAll(view: ViewId, sort: QueueSort, limit: number, search = ''
   const rows: QueueRow[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 1000; pages += 1) {
-    const page: QueuePage = await backend.handle('queue.list', { view, sort, limit, cursor, search });
+    const page: QueuePage = await backend.handle('queue.list', { view, sort, limit, cursor, search, storeId: null });
     rows.push(...page.rows);
     cursor = page.nextCursor;
     if (cursor === null) break;
@@ -44,6 +44,13 @@ function compare(sort: QueueSort): (a: CachedRequest, b: CachedRequest) => numbe
   }
 }
 
+/** Whether a request is in a view: its state view, or an overlay (all; buyer replied: its flag). */
+function inView(request: CachedRequest, view: ViewId): boolean {
+  if (view === 'all') return true;
+  if (view === 'buyer_replied') return (request.buyerRepliedAt ?? null) !== null;
+  return request.view === view;
+}
+
 describe('queue queries', () => {
   const sorts: QueueSort[] = ['time_left', 'amount', 'requested_at'];
   const views = VIEW_IDS.filter((view) => view !== 'conflicts');
@@ -51,10 +58,10 @@ describe('queue queries', () => {
   it.each(views.flatMap((view) => sorts.map((sort) => [view, sort] as const)))(
     'view %s sorted by %s pages through every request exactly once, in order',
     async (view, sort) => {
-      const expected = all.filter((request) => view === 'all' || request.view === view).sort(compare(sort));
+      const expected = all.filter((request) => inView(request, view)).sort(compare(sort));
       const rows = await readAll(view, sort, 23);
       expect(rows.map((row) => row.requestId)).toEqual(expected.map((request) => request.id));
-      const first = await backend.handle('queue.list', { view, sort, limit: 5, cursor: null, search: '' });
+      const first = await backend.handle('queue.list', { view, sort, limit: 5, cursor: null, search: '', storeId: null });
       expect(first.total).toBe(expected.length);
     },
   );
@@ -63,9 +70,9 @@ describe('queue queries', () => {
     for (const sort of sorts) {
       const expected = all.filter((request) => request.view === 'needs_reply').sort(compare(sort));
       const middle = Math.floor(expected.length / 2);
-      const page = await backend.handle('queue.list', { view: 'needs_reply', sort, limit: 7, cursor: null, offset: middle, search: '' });
+      const page = await backend.handle('queue.list', { view: 'needs_reply', sort, limit: 7, cursor: null, offset: middle, search: '', storeId: null });
       expect(page.rows.map((row) => row.requestId)).toEqual(expected.slice(middle, middle + 7).map((request) => request.id));
-      const past = await backend.handle('queue.list', { view: 'needs_reply', sort, limit: 7, cursor: null, offset: expected.length, search: '' });
+      const past = await backend.handle('queue.list', { view: 'needs_reply', sort, limit: 7, cursor: null, offset: expected.length, search: '', storeId: null });
       expect(past.rows).toEqual([]);
     }
   });
@@ -73,7 +80,7 @@ describe('queue queries', () => {
   it('counts every view, and the state views add up to all', async () => {
     const counts = await backend.handle('queue.counts', {});
     for (const view of views) {
-      expect(counts[view]).toBe(all.filter((request) => view === 'all' || request.view === view).length);
+      expect(counts[view]).toBe(all.filter((request) => inView(request, view)).length);
     }
     expect(counts.conflicts).toBe(0);
   });
@@ -97,12 +104,12 @@ describe('queue queries', () => {
   });
 
   it('refuses a one-letter search and a cursor from elsewhere with clear errors', async () => {
-    await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: null, search: 'a' })).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(backend.handle('queue.list', { view: 'all', sort: 'amount', limit: 5, cursor: 'eyJ4Ijox', search: '' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(backend.handle('queue.list', { view: 'all', sort: 'time_left', limit: 5, cursor: null, search: 'a', storeId: null })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(backend.handle('queue.list', { view: 'all', sort: 'amount', limit: 5, cursor: 'eyJ4Ijox', search: '', storeId: null })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 
   it('puts the largest amount first', async () => {
-    const page = await backend.handle('queue.list', { view: 'all', sort: 'amount', limit: 20, cursor: null, search: '' });
+    const page = await backend.handle('queue.list', { view: 'all', sort: 'amount', limit: 20, cursor: null, search: '', storeId: null });
     const nominal = page.rows.map((row) => amountSortKey(row.amount));
     expect(nominal).toEqual([...nominal].sort((a, b) => b - a));
   });
