@@ -30,6 +30,7 @@ import { listQueue } from './queue/queries';
 import { queueCsv } from './queue/export';
 import { storeCounts } from './queue/store-counts';
 import { InsightsIndex, type InsightsSource } from './insights/aggregate';
+import type { Policy } from '../../shared/rules/policy';
 import { SettingsStore } from './settings';
 import { listSetAside, setAsideCsv } from './sync/quarantine';
 import { systemRandom } from './system-random';
@@ -232,11 +233,19 @@ export function createBackend(options: BackendOptions): Backend {
     onConflicts: announceQueue,
   });
 
+  /** A store's own policy (with the seller's undo window, which is one for the whole desk), or the seller's. */
+  const storePolicy = (storeId: string): Policy => {
+    const seller = settings.get().policy;
+    const own = stores.policy(storeId);
+    return own === null ? seller : { ...own, undoWindowSeconds: seller.undoWindowSeconds };
+  };
+
   const decisions: DecisionDeps = {
     db,
     clock,
     flush,
     policy: () => settings.get().policy,
+    storePolicy,
     capabilities: (storeId) => stores.capabilities(storeId),
     discardPhotos: (paths) => photos.discard(paths),
     onRequestsChanged: (moves) => {
@@ -301,7 +310,7 @@ export function createBackend(options: BackendOptions): Backend {
         }),
       ),
     'queue.ids': (input) => (input.search === '' ? listQueueIds(db, counter, queueIndex, input) : loaded(() => listQueueIds(db, counter, queueIndex, input))),
-    'requests.get': (input) => loaded(() => requestDetail(db, input.requestId, { clock, policy: () => settings.get().policy, capabilities: (storeId) => stores.capabilities(storeId) })),
+    'requests.get': (input) => loaded(() => requestDetail(db, input.requestId, { clock, policy: () => settings.get().policy, storePolicy, capabilities: (storeId) => stores.capabilities(storeId) })),
     'decisions.decide': (input) => loaded(() => decide(decisions, input.requestIds, input.action)),
     'decisions.plan': (input) => loaded(() => plan(decisions, input.requestIds, input.action)),
     'decisions.planRecommended': (input) => loaded(() => planRecommended(decisions, input.requestIds)),
@@ -384,7 +393,7 @@ export function createBackend(options: BackendOptions): Backend {
     // The list of records set aside loads with the rest of the cache (it is not a queue table).
     'quarantine.list': (input) => loaded(() => listSetAside(db, input.limit)),
     'quarantine.exportCsv': () => loaded(() => setAsideCsv(db, clock)),
-    'messages.list': (input) => loaded(() => listThread(decisions, input.requestId)),
+    'messages.list': (input) => loaded(() => listThread({ ...decisions, templates: (storeId) => stores.messageTemplates(storeId) ?? settings.get().messageTemplates }, input.requestId)),
     'messages.send': (input) => loaded(() => sendMessage(decisions, input.requestId, input.text)),
     'settings.get': () => Promise.resolve(settings.get()),
     'settings.update': async (patch) => {

@@ -7,6 +7,8 @@ import { MarketplaceCapabilitiesSchema, MarketplaceKindSchema } from '../domain/
 import { VIEW_IDS } from '../domain/views';
 import { MoneySchema } from '../money';
 import { SettingsPatchSchema, SettingsSchema } from '../settings';
+import { PolicySchema } from '../rules/policy';
+import { MessageTemplatesSchema } from '../messages/templates';
 import { BulkActionSchema } from '../rules/bulk';
 import { OrderSchema } from '../domain/order';
 import { CancelRequestSchema, RequestStateSchema as StateSchema } from '../domain/request';
@@ -341,6 +343,8 @@ export const RequestDetailSchema = z.object({
   ]),
   /** What the request's store's marketplace can do (the dialogs read how many photos it takes, and how large). */
   capabilities: MarketplaceCapabilitiesSchema.optional(),
+  /** The policy the rules used: the request's store's own, or the seller's (the dialogs read its templates and offer quote). */
+  policy: PolicySchema.optional(),
 });
 export type RequestDetail = z.infer<typeof RequestDetailSchema>;
 
@@ -429,6 +433,10 @@ export const StoreViewSchema = z.object({
   credentials: z.enum(['not_needed', 'keychain', 'session', 'missing']),
   health: StoreHealthSchema,
   capabilities: MarketplaceCapabilitiesSchema,
+  /** The store's own policy; null: it follows the seller's (Settings → Store policy). */
+  policy: PolicySchema.nullable(),
+  /** The store's own message templates; null: it offers the seller's. */
+  messageTemplates: MessageTemplatesSchema.nullable(),
 });
 export type StoreView = z.infer<typeof StoreViewSchema>;
 
@@ -437,7 +445,16 @@ const StoreTokenSchema = z.string().trim().min(8).max(4_096);
 
 export const StoreAddInputSchema = z.object({ name: StoreNameSchema, kind: MarketplaceKindSchema, url: z.lazy(() => MarketplaceUrlSchema), token: StoreTokenSchema }).strict();
 export const StoreUpdateInputSchema = z
-  .object({ storeId: StoreIdSchema, name: StoreNameSchema.optional(), paused: z.boolean().optional(), token: StoreTokenSchema.optional() })
+  .object({
+    storeId: StoreIdSchema,
+    name: StoreNameSchema.optional(),
+    paused: z.boolean().optional(),
+    token: StoreTokenSchema.optional(),
+    /** A whole policy of the store's own; null: back to the seller's. */
+    policy: PolicySchema.nullable().optional(),
+    /** The store's own templates (the whole list); null: back to the seller's. */
+    messageTemplates: MessageTemplatesSchema.nullable().optional(),
+  })
   .strict();
 export const StoreRemovedSchema = z.object({ storeId: z.string(), requestsRemoved: z.number().int(), auditEntriesKept: z.number().int() });
 
@@ -508,6 +525,8 @@ export const ThreadSchema = z.object({
   messages: z.array(ThreadMessageSchema),
   /** The store's marketplace: whether it takes messages from the desk, and the longest it takes. */
   marketplace: z.object({ name: z.string(), messages: z.boolean(), messageMax: z.number().int() }),
+  /** The reply dialog's templates: the store's own, or the seller's (unfilled; the dialog fills them). */
+  templates: MessageTemplatesSchema.optional(),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 

@@ -9,7 +9,7 @@ import { MoneySchema, add, money, multiplyByRatio, type Money } from '../money';
 import { actionOption, planFromContext, sellerContext, type ActionPlan, type SellerContext } from './actions';
 import { capabilitiesChecker } from './capabilities';
 import { checkNow, checkOrder, checkRequest, RulesInputError, zodIssues } from './input';
-import { parsePolicy, type Policy } from './policy';
+import { policyChecker, type Policy } from './policy';
 import { SellerRefusalReasonSchema } from './reasons';
 import { AttachmentIdsSchema, type SellerAction, type SellerActionType } from './states';
 import { amountText } from './text';
@@ -62,6 +62,8 @@ export interface BulkItem {
   readonly request: CancelRequest;
   /** What this item's store's marketplace can do, when it differs from the plan's (a queue spanning stores). */
   readonly capabilities?: MarketplaceCapabilities | null;
+  /** This item's store's policy, when it has its own (a queue spanning stores); the plan's otherwise. */
+  readonly policy?: Policy;
 }
 
 export type BulkPlanItem =
@@ -171,7 +173,8 @@ export function planBulk<T extends SellerActionType>(
   const parsed = BulkActionSchema.safeParse({ ...params, type: action });
   if (!parsed.success) throw new RulesInputError('rules.invalid_action', 'bulk action', zodIssues('params', parsed.error));
   const bulk = parsed.data;
-  const checkedPolicy = parsePolicy(policy);
+  const checkPolicy = policyChecker();
+  const checkedPolicy = checkPolicy(policy);
   const at = checkNow(now);
   const checkItemCapabilities = capabilitiesChecker();
   const planCapabilities = checkItemCapabilities(capabilities);
@@ -180,6 +183,7 @@ export function planBulk<T extends SellerActionType>(
     const rawRequest: unknown = typeof item === 'object' && item !== null ? item.request : undefined;
     const rawOrder: unknown = typeof item === 'object' && item !== null ? item.order : undefined;
     const rawCapabilities: unknown = typeof item === 'object' && item !== null ? item.capabilities : undefined;
+    const rawPolicy: unknown = typeof item === 'object' && item !== null ? item.policy : undefined;
     const requestId = idOf(rawRequest, 'id');
     const orderId = idOf(rawOrder, 'id') ?? idOf(rawRequest, 'orderId');
     const skip = (found: RuleViolation): BulkPlanItem => ({
@@ -195,7 +199,8 @@ export function planBulk<T extends SellerActionType>(
     try {
       const order = checkOrder(rawOrder);
       const itemCapabilities = rawCapabilities === undefined ? planCapabilities : checkItemCapabilities(rawCapabilities);
-      context = sellerContext(order, checkRequest(rawRequest, order), checkedPolicy, at, itemCapabilities);
+      const itemPolicy = rawPolicy === undefined ? checkedPolicy : checkPolicy(rawPolicy);
+      context = sellerContext(order, checkRequest(rawRequest, order), itemPolicy, at, itemCapabilities);
     } catch (error) {
       if (error instanceof DeskError) {
         const field = error instanceof RulesInputError ? error.field : undefined;

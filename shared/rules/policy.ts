@@ -89,6 +89,21 @@ export function parsePolicy(input: unknown): Policy {
 export const DEFAULT_POLICY: Policy = Object.freeze(parsePolicy({}));
 
 /**
+ * `parsePolicy` once per distinct object: a plan spanning stores hands the same store's policy
+ * with each of its items, and each is checked once.
+ */
+export function policyChecker(): (input: unknown) => Policy {
+  const checked = new Map<unknown, Policy>();
+  return (input) => {
+    const known = checked.get(input);
+    if (known !== undefined) return known;
+    const parsed = parsePolicy(input);
+    checked.set(input, parsed);
+    return parsed;
+  };
+}
+
+/**
  * The amount from which the policy wants proof for this reason in this currency, or null when
  * it never does. A currency without a threshold needs proof at any amount.
  */

@@ -5,7 +5,7 @@ import { planFromContext, sellerContext, type ActionPlan, type SellerContext } f
 import type { BulkItem, BulkSkipGroup, BulkTotal } from './bulk';
 import { capabilitiesChecker } from './capabilities';
 import { checkNow, checkOrder, checkRequest, RulesInputError } from './input';
-import { parsePolicy, type Policy } from './policy';
+import { policyChecker, type Policy } from './policy';
 import { parseHistory, recommendFromContext, type HistoryEntry, type Recommendation, type RecommendationReason, type Urgency } from './recommend';
 import { SELLER_ACTION_TYPES, type SellerAction, type SellerActionType } from './states';
 import { amountText } from './text';
@@ -126,7 +126,8 @@ export function planRecommended(
   if (!Array.isArray(items)) {
     throw new RulesInputError('rules.invalid_items', 'recommended selection', [{ field: 'items', message: 'must be a list of { order, request, history? }' }]);
   }
-  const checkedPolicy = parsePolicy(policy);
+  const checkPolicy = policyChecker();
+  const checkedPolicy = checkPolicy(policy);
   const at = checkNow(now);
   const checkItemCapabilities = capabilitiesChecker();
   const planCapabilities = checkItemCapabilities(capabilities);
@@ -149,7 +150,8 @@ export function planRecommended(
     try {
       const order = checkOrder(item.order);
       const itemCapabilities = item.capabilities === undefined ? planCapabilities : checkItemCapabilities(item.capabilities);
-      context = sellerContext(order, checkRequest(item.request, order), checkedPolicy, at, itemCapabilities);
+      const itemPolicy = item.policy === undefined ? checkedPolicy : checkPolicy(item.policy);
+      context = sellerContext(order, checkRequest(item.request, order), itemPolicy, at, itemCapabilities);
       history = parseHistory((item.history ?? []) as HistoryEntry[]);
     } catch (error) {
       if (error instanceof DeskError) {

@@ -40,6 +40,26 @@ export interface DecisionDeps {
    * each store's adapter's capabilities.
    */
   capabilities?: (storeId: string) => MarketplaceCapabilities;
+  /**
+   * The policy the rules apply to a store's requests: the store's own, or the seller's (`policy`)
+   * when absent. The undo window is always the seller's.
+   */
+  storePolicy?: (storeId: string) => Policy;
+}
+
+/** The policy per store, as the deps give them (each store's looked up once per call). */
+export type StorePolicy = (storeId: string) => Policy;
+
+export function storePolicy(deps: Pick<DecisionDeps, 'policy' | 'storePolicy'>): StorePolicy {
+  const known = new Map<string, Policy>();
+  return (storeId) => {
+    let policy = known.get(storeId);
+    if (policy === undefined) {
+      policy = deps.storePolicy?.(storeId) ?? deps.policy();
+      known.set(storeId, policy);
+    }
+    return policy;
+  };
 }
 
 /** Capabilities per store, as the deps give them: the demo marketplace's for every store by default. */
@@ -160,10 +180,11 @@ export async function planDecisions(
   db: CacheDb,
   requestIds: readonly string[],
   action: BulkAction,
-  policy: Policy,
+  policy: Policy | StorePolicy,
   now: number,
   capabilities: StoreCapabilities = () => DEMO_CAPABILITIES,
 ): Promise<DecisionPlanning> {
+  const policyOf: StorePolicy = typeof policy === 'function' ? policy : () => policy;
   const targets = await planTargets(db, requestIds);
   const items: Array<PlannedDecision | undefined> = [];
   const candidates: Array<{ position: number; row: CachedRequest; item: BulkItem }> = [];
@@ -174,14 +195,14 @@ export async function planDecisions(
     }
     const { row, order } = target;
     if (order === undefined || target.setAside !== undefined) {
-      const planned = planOrSkip(() => planWithoutOrder(toRemoteRequest(row), action, policy, now, capabilities(row.storeId)));
+      const planned = planOrSkip(() => planWithoutOrder(toRemoteRequest(row), action, policyOf(row.storeId), now, capabilities(row.storeId)));
       items.push(
         planned.ok
           ? { status: 'will_do', row, plan: planned.value, amount: null }
           : { status: 'skipped', requestId: row.id, orderId: row.orderId, code: planned.error.code, message: planned.error.message },
       );
     } else {
-      candidates.push({ position: index, row, item: { order, request: toRemoteRequest(row), capabilities: capabilities(row.storeId) } });
+      candidates.push({ position: index, row, item: { order, request: toRemoteRequest(row), capabilities: capabilities(row.storeId), policy: policyOf(row.storeId) } });
       items.push(undefined);
     }
   });
@@ -190,7 +211,7 @@ export async function planDecisions(
     candidates.map((candidate) => candidate.item),
     type,
     params as BulkParams<SellerActionType>,
-    policy,
+    candidates[0]?.item.policy ?? policyOf(''),
     now,
   );
   for (const planned of plan.items) {
@@ -219,10 +240,10 @@ function planOrSkip(planning: () => RuleResult<ActionPlan>): RuleResult<ActionPl
 }
 
 /** What `decide` would do with the same input, with nothing written: the plan the seller confirms. */
-export async function plan(deps: Pick<DecisionDeps, 'db' | 'clock' | 'policy' | 'capabilities'>, requestIds: readonly string[], action: BulkAction): Promise<DecisionPlan> {
+export async function plan(deps: Pick<DecisionDeps, 'db' | 'clock' | 'policy' | 'storePolicy' | 'capabilities'>, requestIds: readonly string[], action: BulkAction): Promise<DecisionPlan> {
   const { db } = deps;
   const now = deps.clock.now();
-  const policy = deps.policy();
+  const policy = storePolicy(deps);
   const capabilities = storeCapabilities(deps);
   const planning = await db.transaction('r', [db.requests, db.orders, db.quarantine, db.refunds], () => planDecisions(db, requestIds, action, policy, now, capabilities));
   const items = planning.items.map((item): DecisionPlan['items'][number] =>
@@ -268,17 +289,17 @@ function decisionTables(db: CacheDb) {
 export async function recordDecisions(
   deps: DecisionDeps,
   batchAction: string,
-  planning: (policy: Policy, now: number) => Promise<{ items: readonly DecisionToRecord[]; totals: ReadonlyArray<{ currency: string; amount: Money; count: number }> }>,
+  planning: (policy: StorePolicy, now: number) => Promise<{ items: readonly DecisionToRecord[]; totals: ReadonlyArray<{ currency: string; amount: Money; count: number }> }>,
 ): Promise<DecisionResult> {
   const { db, clock } = deps;
   const now = clock.now();
   const newId = deps.newId ?? randomUUID;
-  const policy = deps.policy();
   const batchId = newId();
-  const undoUntil = toInstant(now + policy.undoWindowSeconds * 1000);
+  // The undo window is the seller's, whichever stores the batch spans.
+  const undoUntil = toInstant(now + deps.policy().undoWindowSeconds * 1000);
 
   const result = await db.transaction('rw', decisionTables(db), async () => {
-    const planned = await planning(policy, now);
+    const planned = await planning(storePolicy(deps), now);
     const decidedAt = toInstant(now);
     const items: DecisionItem[] = [];
     const outbox: OutboxEntry[] = [];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEMO_CAPABILITIES, type MarketplaceCapabilities } from '../../../shared/domain/marketplace';
 import { toInstant } from '../../../shared/domain/time';
 import { DeskError } from '../../../shared/errors';
+import type { MessageTemplate } from '../../../shared/messages/templates';
 import type { MessageSent, Thread, ThreadMessage } from '../../../shared/ipc/contract';
 import { messageTextViolation } from '../../../shared/rules/message';
 import type { AuditEntry, MessageRow, OutboxEntry } from '../cache/db';
@@ -46,7 +47,10 @@ function entryMessage(entry: OutboxEntry): ThreadMessage | null {
 }
 
 /** One request's conversation, oldest first: what sync brought, and what this desk is sending. */
-export async function listThread(deps: Pick<MessageDeps, 'db' | 'capabilities'>, requestId: string): Promise<Thread> {
+export async function listThread(
+  deps: Pick<MessageDeps, 'db' | 'capabilities'> & { templates?: (storeId: string) => readonly MessageTemplate[] },
+  requestId: string,
+): Promise<Thread> {
   const { db } = deps;
   const row = await db.requests.get(requestId);
   if (row === undefined) throw new DeskError('not_found', `There is no request ${requestId} in the cache.`);
@@ -73,6 +77,7 @@ export async function listThread(deps: Pick<MessageDeps, 'db' | 'capabilities'>,
     requestId,
     messages,
     marketplace: { name: capabilities.name, messages: capabilities.messages, messageMax: capabilities.limits.messageMax },
+    ...(deps.templates === undefined ? {} : { templates: deps.templates(row.storeId).map((template) => ({ ...template })) }),
   };
 }
 

@@ -17,7 +17,9 @@ import {
   type DecisionToRecord,
   type PlannedDecision,
   type SkippedDecision,
+  storePolicy,
   type StoreCapabilities,
+  type StorePolicy,
 } from './decide';
 import { buyerHistory } from './records';
 
@@ -46,7 +48,7 @@ export interface RecommendedPlanning {
 export async function planRecommendedDecisions(
   db: CacheDb,
   requestIds: readonly string[],
-  policy: Policy,
+  policy: StorePolicy,
   now: number,
   capabilities: StoreCapabilities,
 ): Promise<RecommendedPlanning> {
@@ -62,7 +64,7 @@ export async function planRecommendedDecisions(
     }
     const { row, order, setAside } = target;
     if (order === undefined || setAside !== undefined) {
-      items.push(withoutOrder(row, policy, now, { reason: setAside?.reason ?? '', cachedVersion: order?.version ?? null }));
+      items.push(withoutOrder(row, policy(row.storeId), now, { reason: setAside?.reason ?? '', cachedVersion: order?.version ?? null }));
       continue;
     }
     let history = histories.get(order.buyer.id);
@@ -71,12 +73,12 @@ export async function planRecommendedDecisions(
       history = await buyerHistory(db, order, '');
       histories.set(order.buyer.id, history);
     }
-    candidates.push({ position, row, item: { order, request: toRemoteRequest(row), history, capabilities: capabilities(row.storeId) } });
+    candidates.push({ position, row, item: { order, request: toRemoteRequest(row), history, capabilities: capabilities(row.storeId), policy: policy(row.storeId) } });
     items.push(undefined);
   }
   const plan = planRecommendedItems(
     candidates.map((candidate) => candidate.item),
-    policy,
+    candidates[0]?.item.policy ?? policy(''),
     now,
   );
   for (const planned of plan.items) {
@@ -110,10 +112,10 @@ function withoutOrder(row: CachedRequest, policy: Policy, now: number, setAside:
 }
 
 /** What `decideRecommended` would do now, with nothing written: the plan the seller confirms. */
-export async function planRecommended(deps: Pick<DecisionDeps, 'db' | 'clock' | 'policy' | 'capabilities'>, requestIds: readonly string[]): Promise<RecommendedPlan> {
+export async function planRecommended(deps: Pick<DecisionDeps, 'db' | 'clock' | 'policy' | 'storePolicy' | 'capabilities'>, requestIds: readonly string[]): Promise<RecommendedPlan> {
   const { db } = deps;
   const now = deps.clock.now();
-  const policy = deps.policy();
+  const policy = storePolicy(deps);
   const capabilities = storeCapabilities(deps);
   const planning = await db.transaction('r', [db.requests, db.orders, db.quarantine, db.refunds], async () => {
     // Awaited inside an async scope: handed back as a bare promise, the buyers' history reads

@@ -20,6 +20,8 @@ import { fileNamePart } from '../file-names';
 /** What the rules panel is evaluated with: the store policy, the backend's clock, the store's marketplace. */
 export interface RulesDeps {
   policy: () => Policy;
+  /** A store's own policy, or the seller's (`policy`) when absent. */
+  storePolicy?: (storeId: string) => Policy;
   clock: Clock;
   /** What each store's marketplace can do (what it lacks is blocked); the demo marketplace's when absent. */
   capabilities?: (storeId: string) => MarketplaceCapabilities;
@@ -49,6 +51,7 @@ export async function requestDetail(db: CacheDb, requestId: string, rules: Rules
     orderSetAside: setAside === undefined ? null : { reason: setAside.reason, excerpt: setAside.excerpt, receivedAt: setAside.receivedAt },
     rules: await rulesPanel(db, row, order, setAside, outbox, rules),
     capabilities: (rules.capabilities ?? (() => DEMO_CAPABILITIES))(row.storeId),
+    policy: rules.storePolicy?.(row.storeId) ?? rules.policy(),
   };
 }
 
@@ -85,7 +88,7 @@ async function rulesPanel(
     return { available: false, code: 'request_final', message: `Nothing more can be decided here: ${stateExplanation(request)}.` };
   }
   const now = deps.clock.now();
-  const policy = deps.policy();
+  const policy = deps.storePolicy?.(request.storeId) ?? deps.policy();
   const capabilities = (deps.capabilities ?? (() => DEMO_CAPABILITIES))(request.storeId);
   try {
     if (setAside !== undefined || order === undefined) {

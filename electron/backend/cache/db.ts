@@ -178,8 +178,13 @@ export interface StoreRow {
   /** embedded: a demo marketplace the app starts itself (its address changes each run); url: a marketplace's API. */
   endpoint: { embedded: string } | { url: string };
   paused: boolean;
-  /** Overrides the seller's policy for this store (merged over it); null: the seller's policy. */
+  /**
+   * This store's own policy (a whole policy, validated again when read; the undo window stays the
+   * seller's); null: the seller's policy.
+   */
   policy: unknown;
+  /** This store's own message templates; null or absent: the seller's. */
+  messageTemplates?: unknown;
   createdAt: string;
   /** Removed stores keep their requests' audit log; their requests leave the queue. */
   removedAt: string | null;

@@ -2,6 +2,8 @@ import { DEMO_CAPABILITIES, type MarketplaceCapabilities, type MarketplaceKind }
 import { toInstant, type Clock } from '../../../shared/domain/time';
 import { DeskError, toErrorShape } from '../../../shared/errors';
 import type { StoreHealth, StoreView, SyncStatus } from '../../../shared/ipc/contract';
+import { MessageTemplatesSchema, type MessageTemplate } from '../../../shared/messages/templates';
+import { PolicySchema, type Policy } from '../../../shared/rules/policy';
 import type { CacheDb, StoreRow } from '../cache/db';
 import type { Logger } from '../log';
 import type { MarketplaceAdapter } from '../marketplace/adapter';
@@ -52,6 +54,9 @@ interface Runtime {
   /** Why there is no adapter (null when there is one). */
   unavailable: string | null;
   engine: SyncEngine | null;
+  /** The row's own policy and templates, read once (null: the seller's). */
+  policy: Policy | null;
+  messageTemplates: MessageTemplate[] | null;
 }
 
 /**
@@ -147,6 +152,16 @@ export class StoreRegistry {
     return runtime.adapter;
   }
 
+  /** The store's own policy, or null when it follows the seller's (or its stored one no longer reads). */
+  policy(storeId: string): Policy | null {
+    return this.runtimes.get(storeId)?.policy ?? null;
+  }
+
+  /** The store's own message templates, or null when it offers the seller's. */
+  messageTemplates(storeId: string): MessageTemplate[] | null {
+    return this.runtimes.get(storeId)?.messageTemplates ?? null;
+  }
+
   /** Every store in use, as Settings shows it. */
   views(): StoreView[] {
     return [...this.runtimes.values()].map((runtime) => this.view(runtime));
@@ -165,6 +180,8 @@ export class StoreRegistry {
       credentials: embedded ? 'not_needed' : this.options.credentials.get(row.id) === null ? 'missing' : this.options.credentials.storage,
       health: this.health(runtime),
       capabilities: this.capabilities(row.id),
+      policy: runtime.policy,
+      messageTemplates: runtime.messageTemplates,
     };
   }
 
@@ -217,19 +234,32 @@ export class StoreRegistry {
     return this.view(runtime);
   }
 
-  async update(input: { storeId: string; name?: string; paused?: boolean; token?: string }): Promise<StoreView> {
+  async update(input: {
+    storeId: string;
+    name?: string;
+    paused?: boolean;
+    token?: string;
+    policy?: Policy | null;
+    messageTemplates?: MessageTemplate[] | null;
+  }): Promise<StoreView> {
     const runtime = this.runtimes.get(input.storeId);
     if (runtime === undefined) throw new DeskError('not_found', `There is no store ${input.storeId}.`);
     if (input.token !== undefined && 'embedded' in runtime.row.endpoint) {
       throw new DeskError('invalid_input', `${runtime.row.name} is a demo store the app runs itself: it takes no credentials.`);
     }
-    const row: StoreRow = { ...runtime.row, ...(input.name === undefined ? {} : { name: input.name }), ...(input.paused === undefined ? {} : { paused: input.paused }) };
+    const row: StoreRow = {
+      ...runtime.row,
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.paused === undefined ? {} : { paused: input.paused }),
+      ...(input.policy === undefined ? {} : { policy: input.policy }),
+      ...(input.messageTemplates === undefined ? {} : { messageTemplates: input.messageTemplates }),
+    };
     if (input.token !== undefined) await this.options.credentials.set(row.id, input.token);
     await this.options.db.stores.put(row);
     // New credentials or a resumed store: a fresh adapter and engine (an engine stopped once stays stopped).
     const rebuild = input.token !== undefined || input.name !== undefined || (runtime.row.paused && !row.paused);
     if (rebuild || row.paused) runtime.engine?.stop();
-    const next = rebuild ? this.build(row) : { ...runtime, row };
+    const next = rebuild ? this.build(row) : { ...runtime, row, ...this.overrides(row) };
     this.runtimes.set(row.id, next);
     if (rebuild && !row.paused) await this.startEngine(next);
     this.changed();
@@ -303,7 +333,22 @@ export class StoreRegistry {
             },
             onPassComplete: () => this.options.engine.onPassComplete(row.id),
           });
-    return { row, adapter, unavailable, engine };
+    return { row, adapter, unavailable, engine, ...this.overrides(row) };
+  }
+
+  /**
+   * The row's own policy and templates, validated again as they are read: one that no longer
+   * reads (an older version's) is logged and the store follows the seller's until it is saved again.
+   */
+  private overrides(row: StoreRow): Pick<Runtime, 'policy' | 'messageTemplates'> {
+    const read = <T>(what: string, value: unknown, schema: { safeParse: (input: unknown) => { success: true; data: T } | { success: false } }): T | null => {
+      if (value === null || value === undefined) return null;
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return parsed.data;
+      this.options.log.warn(`The store ${row.id}'s own ${what} no longer reads; it follows the seller's until they are saved again.`);
+      return null;
+    };
+    return { policy: read('policy', row.policy, PolicySchema), messageTemplates: read('message templates', row.messageTemplates, MessageTemplatesSchema) };
   }
 
   private async startEngine(runtime: Runtime): Promise<void> {

@@ -71,7 +71,7 @@ export const useConversationStore = defineStore('conversation', () => {
     const focused = useQueueStore().focused;
     if (focused === null) return;
     const ui = useUiStore();
-    const [answer, settings] = await Promise.all([getDesk().listMessages({ requestId: focused.requestId }).then(unwrap), getDesk().getSettings({}).then(unwrap)]);
+    const answer = unwrap(await getDesk().listMessages({ requestId: focused.requestId }));
     if (!answer.marketplace.messages) {
       ui.notify(`${answer.marketplace.name} does not take messages to buyers from Cancel Desk; write to the buyer there.`, 'error');
       return;
@@ -86,7 +86,8 @@ export const useConversationStore = defineStore('conversation', () => {
       buyerName: order?.buyer.name ?? focused.buyerName,
     };
     const format = { locale: navigator.language, timeZone: getTimeZone() };
-    const templates = (settings.messageTemplates ?? DEFAULT_MESSAGE_TEMPLATES).map((template) => ({ name: template.name, text: fillTemplate(template.text, context, format) }));
+    // The request's store's templates (its own, or the seller's), as the backend gives them.
+    const templates = (answer.templates ?? DEFAULT_MESSAGE_TEMPLATES).map((template) => ({ name: template.name, text: fillTemplate(template.text, context, format) }));
     dialog.value = { requestId: focused.requestId, orderId: focused.orderId, marketplace: answer.marketplace, templates };
   }
 

@@ -64,15 +64,9 @@ export const useDecisionsStore = defineStore('decisions', () => {
   const busy = ref(false);
   const progress = ref<{ done: number; total: number } | null>(null);
   const lastDecision = shallowRef<UndoableDecision | null>(null);
-  let policyCache: Policy | null = null;
-
+  /** The seller's policy as it is now (a bulk dialog's defaults; each item is planned with its store's). */
   async function policy(): Promise<Policy> {
-    policyCache ??= unwrap(await getDesk().getSettings({})).policy;
-    return policyCache;
-  }
-
-  function forgetPolicy(): void {
-    policyCache = null;
+    return unwrap(await getDesk().getSettings({})).policy;
   }
 
   /** The selection when there is one, else the focused request. */
@@ -124,7 +118,8 @@ export const useDecisionsStore = defineStore('decisions', () => {
         return;
       case 'offer': {
         const photos = photoLimitsOf(detail.capabilities);
-        const current = await policy();
+        // The request's store's policy (its own, or the seller's): the live refund quote uses it.
+        const current = detail.policy ?? (await policy());
         usePhotosStore().open(requestId, photos);
         dialog.value = { kind: 'offer', targets: ids, option, order: detail.order, request: detail.request, policy: current, photos };
         return;
@@ -374,6 +369,5 @@ export const useDecisionsStore = defineStore('decisions', () => {
     undo,
     dismissUndo,
     cancel,
-    forgetPolicy,
   };
 });

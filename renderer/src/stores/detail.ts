@@ -142,9 +142,13 @@ export const useDetailStore = defineStore('detail', () => {
     void refresh();
   }
 
-  /** Refreshes the shown request on queue and outbox changes; returns the unsubscribe function. */
+  /**
+   * Refreshes the shown request on queue and outbox changes, and when a policy changes (the
+   * seller's, or a store's own: its rules panel is evaluated with it); returns the unsubscribe.
+   */
   function follow(): () => void {
-    const stops = [getDesk().onQueueChanged(onChanged), getDesk().onOutboxChanged(onChanged)];
+    const desk = getDesk();
+    const stops = [desk.onQueueChanged(onChanged), desk.onOutboxChanged(onChanged), desk.onSettingsChanged(onChanged), desk.onStoresChanged(onChanged)];
     return () => stops.forEach((stop) => stop());
   }
 

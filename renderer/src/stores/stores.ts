@@ -3,6 +3,8 @@ import { computed, ref } from 'vue';
 import type { MarketplaceKind } from '../../../shared/domain/marketplace';
 import type { DeskErrorShape } from '../../../shared/errors';
 import type { StoreView } from '../../../shared/ipc/contract';
+import type { MessageTemplate } from '../../../shared/messages/templates';
+import type { Policy } from '../../../shared/rules/policy';
 import { DeskCallError, getDesk, unwrap } from '../api/desk';
 
 /** What went wrong, as the backend said it (or as the renderer saw it when the call itself failed). */
@@ -78,6 +80,11 @@ export const useStoresStore = defineStore('stores', () => {
     return put(unwrap(await getDesk().updateStore({ storeId, token })));
   }
 
+  /** The store's own policy or templates (null: back to the seller's); throws DeskCallError when refused. */
+  async function setOwn(storeId: string, own: { policy?: Policy | null; messageTemplates?: MessageTemplate[] | null }): Promise<StoreView> {
+    return put(unwrap(await getDesk().updateStore({ storeId, ...own })));
+  }
+
   /** Removes a store and its requests from the desk; its audit log stays. */
   async function remove(storeId: string): Promise<StoreRemoval> {
     const removed = unwrap(await getDesk().removeStore({ storeId }));
@@ -93,5 +100,5 @@ export const useStoresStore = defineStore('stores', () => {
     });
   }
 
-  return { list, loaded, loading, error, byId, several, nameOf, load, add, rename, setPaused, setToken, remove, follow };
+  return { list, loaded, loading, error, byId, several, nameOf, load, add, rename, setPaused, setToken, setOwn, remove, follow };
 });

@@ -14,6 +14,8 @@ export function makeStore(overrides: Partial<StoreView> = {}): StoreView {
     credentials: 'keychain',
     health: { state: 'up_to_date', since: null, message: null, lastSyncAt: null },
     capabilities: { ...DEMO_CAPABILITIES, kind: 'aliexpress', name: 'AliExpress' },
+    policy: null,
+    messageTemplates: null,
     ...overrides,
   };
 }

@@ -127,6 +127,19 @@ describe('m replies to the buyer of the focused request', () => {
     expect(desk.inputsOf('decisions.undo')).toEqual([{ batchId: 'b-msg' }]);
   });
 
+  it("offers the request's store's own templates as messages.list gives them, not the seller's", async () => {
+    const own = [{ name: 'Lantern photos', text: 'Photos of order {orderId}, please.' }];
+    const desk = deskWith({ ...THREAD, templates: own });
+    const wrapper = await openApp(desk);
+    key('m');
+    await flushPromises();
+    const dialog = wrapper.get('.modal-dialog');
+    expect(dialog.findAll('select option').map((option) => option.text())).toContain('Lantern photos');
+    expect(dialog.findAll('select option').map((option) => option.text())).not.toContain(DEFAULT_SETTINGS.messageTemplates[0]?.name);
+    await dialog.get('select').setValue('0');
+    expect((dialog.get('textarea').element as HTMLTextAreaElement).value).toBe('Photos of order order-1, please.');
+  });
+
   it('refuses a text over the limit in the dialog, naming the limit, and sends nothing', async () => {
     const desk = deskWith({ ...THREAD, marketplace: { ...THREAD.marketplace, messageMax: 50 } });
     const wrapper = await openApp(desk);

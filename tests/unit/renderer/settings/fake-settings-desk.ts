@@ -62,13 +62,22 @@ export function createFakeSettingsDesk(initial: { settings?: Settings; connectio
     [
       'stores.update',
       (input) => {
-        const { storeId, name, paused, token } = input as { storeId: string; name?: string; paused?: boolean; token?: string };
+        const { storeId, name, paused, token, policy, messageTemplates } = input as {
+          storeId: string;
+          name?: string;
+          paused?: boolean;
+          token?: string;
+          policy?: StoreView['policy'];
+          messageTemplates?: StoreView['messageTemplates'];
+        };
         const current = storeNamed(storeId);
         if (current === undefined) return { ok: false, error: { code: 'not_found', message: `No store ${storeId}.` } };
         const next: StoreView = {
           ...current,
           name: name ?? current.name,
           paused: paused ?? current.paused,
+          ...(policy === undefined ? {} : { policy }),
+          ...(messageTemplates === undefined ? {} : { messageTemplates }),
           ...(token === undefined ? {} : { credentials: 'keychain' as const, health: { state: 'syncing' as const, since: null, message: null, lastSyncAt: null } }),
         };
         stores = stores.map((store) => (store.id === storeId ? next : store));

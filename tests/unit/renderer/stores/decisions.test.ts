@@ -239,7 +239,7 @@ describe('bulk decisions', () => {
     store.cancel();
     // 05:30 on 27 November in Tokyo: two days on is the 29th.
     clock.advance(11 * HOUR);
-    store.forgetPolicy();
+    // A policy changed in Settings meanwhile is the one the next dialog uses.
     desk.answer('settings.get', { ...DEFAULT_SETTINGS, policy: { ...policy, proofDueDays: 2 } });
     await store.begin('request_proof');
     expect(store.dialog).toMatchObject({ kind: 'request_proof', option: { defaultDueAt: '2026-11-29T14:59:59.999Z', dueDays: 2 } });

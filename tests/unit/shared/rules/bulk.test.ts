@@ -57,6 +57,22 @@ describe('planBulk', () => {
     expect(plan.summary).toBe('Accept 4 of 6: refund ¥1,500 and KWD\u00a01.750 and $60.00; 2 skipped.');
   });
 
+  it("plans each item with its own store's policy when it carries one, the plan's otherwise", () => {
+    // A damaged item after delivery: the default policy wants proof before refunding it.
+    const strict = item('strict', { status: 'delivered' }, { reason: 'damaged' });
+    const lenient = { ...item('lenient', { status: 'delivered' }, { reason: 'damaged' }), policy: parsePolicy({ proofRequired: { reasons: [] } }) };
+    const plan = planBulk([strict, lenient], 'accept', {}, DEFAULT_POLICY, NOW);
+    expect(plan.items.map((planned) => [planned.requestId, planned.status === 'skipped' ? planned.code : planned.status])).toEqual([
+      ['req-strict', 'proof_required'],
+      ['req-lenient', 'will_do'],
+    ]);
+    // A policy that does not read skips its item with why, never the batch.
+    const broken = { ...item('broken'), policy: { proofDueDays: 'three' } as never };
+    const mixed = planBulk([item('fine'), broken], 'accept', {}, DEFAULT_POLICY, NOW);
+    expect(mixed.items.map((planned) => planned.status)).toEqual(['will_do', 'skipped']);
+    expect(mixed.items[1]).toMatchObject({ code: 'invalid_input' });
+  });
+
   it('never plans the same request twice', () => {
     const one = item('a');
     const plan = planBulk([one, one], 'accept', {}, DEFAULT_POLICY, NOW);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../../../../electron/backend';
 import type { Simulator } from '../../../../../electron/simulator/server';
 import type { CancelRequest } from '../../../../../shared/domain/request';
+import { parsePolicy } from '../../../../../shared/rules/policy';
 import { testSeed } from '../../../../support/seed';
 import { startStoresDesk, type StoreSpec, type StoresDesk } from '../../../../support/stores-desk';
 
@@ -189,5 +190,101 @@ describe('several stores in one queue', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe("a store's own policy and message templates", () => {
+  /** The accept option's block code on a request's rules panel (null: allowed; 'unavailable': no panel). */
+  async function acceptBlock(backend: Backend, requestId: string): Promise<string | null> {
+    const detail = await backend.handle('requests.get', { requestId });
+    if (!detail.rules.available) return 'unavailable';
+    const accept = detail.rules.actions.find((option) => option.action === 'accept');
+    if (accept === undefined) throw new Error(`no accept option on ${requestId}`);
+    return accept.allowed ? null : accept.code;
+  }
+
+  it('the rules, plans and decisions of a store with its own policy use it; the other store keeps the seller’s; it survives a restart and can be dropped', async () => {
+    desk = await startStoresDesk({ seed: SEED, stores: [ATLAS, LANTERN] });
+    const { backend } = desk;
+    await syncUntilSettled(backend);
+    // The seller's policy: proof before refunding any claim a photo can show, at any amount.
+    await backend.handle('settings.update', { policy: parsePolicy({ proofRequired: { minAmount: {} } }) });
+    const open = (await backend.db.requests.toArray()).filter((row) => row.local === null && ['requested', 'disputed'].includes(row.state));
+    const blocked = new Map<string, string[]>();
+    for (const row of open) {
+      if ((await acceptBlock(backend, row.id)) === 'proof_required') blocked.set(row.storeId, [...(blocked.get(row.storeId) ?? []), row.id]);
+    }
+    const atlasBlocked = blocked.get('atlas') ?? [];
+    const lanternBlocked = blocked.get('lantern') ?? [];
+    expect(atlasBlocked.length, 'Atlas requests waiting for proof').toBeGreaterThan(0);
+    expect(lanternBlocked.length, 'Lantern requests waiting for proof').toBeGreaterThan(0);
+
+    // Lantern Home's own policy asks for no proof: its requests can be accepted, Atlas's cannot.
+    const own = parsePolicy({ proofRequired: { reasons: [] }, undoWindowSeconds: 300 });
+    const view = await backend.handle('stores.update', { storeId: 'lantern', policy: own });
+    expect(view.policy).toEqual(own);
+    expect((await backend.handle('stores.list', {})).find((store) => store.id === 'atlas')?.policy).toBeNull();
+    for (const id of lanternBlocked) expect(await acceptBlock(backend, id), id).toBeNull();
+    for (const id of atlasBlocked) expect(await acceptBlock(backend, id), id).toBe('proof_required');
+    const detail = await backend.handle('requests.get', { requestId: lanternBlocked[0] ?? '' });
+    expect(detail.policy?.proofRequired.reasons).toEqual([]);
+
+    // A plan across both stores: each item with its own store's policy.
+    const ids = [atlasBlocked[0] ?? '', lanternBlocked[0] ?? ''];
+    const plan = await backend.handle('decisions.plan', { requestIds: ids, action: { type: 'accept' } });
+    expect(plan.items.map((item) => [item.requestId, item.status === 'skipped' ? item.code : item.status])).toEqual([
+      [ids[0], 'proof_required'],
+      [ids[1], 'will_do'],
+    ]);
+    // The undo window stays the seller's (10 s), whichever store decides.
+    const decided = await backend.handle('decisions.decide', { requestIds: [ids[1] ?? ''], action: { type: 'accept' } });
+    expect(decided.done).toBe(1);
+    expect(Date.parse(decided.undoUntil ?? '') - desk.clock.now()).toBe(10_000);
+
+    // A restart reads the store's own policy back.
+    await backend.close();
+    const again = desk.openBackend();
+    await again.start();
+    await again.whenFullyLoaded();
+    expect((await again.handle('stores.list', {})).find((store) => store.id === 'lantern')?.policy).toEqual(own);
+    const other = lanternBlocked[1];
+    if (other !== undefined) {
+      expect(await acceptBlock(again, other)).toBeNull();
+      // Back to the seller's: blocked again.
+      await again.handle('stores.update', { storeId: 'lantern', policy: null });
+      expect(await acceptBlock(again, other)).toBe('proof_required');
+    }
+  });
+
+  it("a store's own templates are the ones its replies offer; the other store offers the seller's", async () => {
+    desk = await startStoresDesk({ seed: SEED, stores: [ATLAS, LANTERN] });
+    const { backend } = desk;
+    await syncUntilSettled(backend);
+    const rows = await backend.db.requests.toArray();
+    const atlasRow = rows.find((row) => row.storeId === 'atlas');
+    const lanternRow = rows.find((row) => row.storeId === 'lantern');
+    const seller = (await backend.handle('settings.get', {})).messageTemplates;
+    const own = [{ name: 'Lantern thanks', text: 'Thank you for shopping at Lantern Home, {buyerName}.' }];
+    await backend.handle('stores.update', { storeId: 'lantern', messageTemplates: own });
+    expect((await backend.handle('messages.list', { requestId: lanternRow?.id ?? '' })).templates).toEqual(own);
+    expect((await backend.handle('messages.list', { requestId: atlasRow?.id ?? '' })).templates).toEqual(seller);
+    await backend.handle('stores.update', { storeId: 'lantern', messageTemplates: null });
+    expect((await backend.handle('messages.list', { requestId: lanternRow?.id ?? '' })).templates).toEqual(seller);
+  });
+
+  it('a stored policy that no longer reads is ignored with a warning: the store follows the seller’s', async () => {
+    const warnings: string[] = [];
+    desk = await startStoresDesk({ seed: SEED, stores: [ATLAS, LANTERN] });
+    await desk.backend.db.stores.update('lantern', { policy: { proofDueDays: 'three' }, messageTemplates: [{ name: '' }] });
+    await desk.backend.close();
+    const again = desk.openBackend({ log: { info() {}, warn: (message) => warnings.push(message), error() {} } });
+    await again.start();
+    await again.whenFullyLoaded();
+    const lantern = (await again.handle('stores.list', {})).find((store) => store.id === 'lantern');
+    expect(lantern).toMatchObject({ policy: null, messageTemplates: null });
+    expect(warnings).toEqual([
+      "The store lantern's own policy no longer reads; it follows the seller's until they are saved again.",
+      "The store lantern's own message templates no longer reads; it follows the seller's until they are saved again.",
+    ]);
   });
 });
