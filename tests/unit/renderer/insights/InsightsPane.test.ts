@@ -58,8 +58,9 @@ async function openInsights() {
   await flushPromises();
   key('g');
   key('i');
-  // The pane is loaded on first use (it brings Chart.js).
-  await vi.waitFor(() => expect(wrapper.find('.insights').exists()).toBe(true));
+  // The pane is loaded on first use (it brings Chart.js): the first import of the run can take
+  // seconds on a loaded 2-core machine (CI failed once at vi.waitFor's default of 1 s).
+  await vi.waitFor(() => expect(wrapper.find('.insights').exists()).toBe(true), { timeout: 15_000, interval: 20 });
   await flushPromises();
   return wrapper;
 }
