@@ -2,6 +2,7 @@ import type { Random } from '../../shared/domain/random';
 import type { Clock } from '../../shared/domain/time';
 import { toInstant } from '../../shared/domain/time';
 import { DeskError, errorDetail, toErrorShape } from '../../shared/errors';
+import type { MarketplaceKind } from '../../shared/domain/marketplace';
 import type { ChannelOutput, ChannelParsedInput, EventName, EventPayload } from '../../shared/ipc/contract';
 import { BulkActionSchema } from '../../shared/rules/bulk';
 import type { BackendChannel } from './channels';
@@ -21,6 +22,11 @@ import { createAdapter, type MarketplaceAdapter } from './marketplace';
 import { memoryVault, type CredentialVault } from './stores/credentials';
 import { StoreRegistry, type EmbeddedMarketplace, type StoreSeed } from './stores/registry';
 import { removeStoreRecords } from './stores/removal';
+import { aliExpressStoreHandlers, refuseBareToken, type StoreFacts } from './stores/aliexpress/channels';
+import { readAliExpressCredentials, signedInOnly } from './stores/aliexpress/credentials';
+import { AliExpressTokens } from './stores/aliexpress/tokens';
+import { AliExpressSignIn } from './stores/aliexpress/sign-in';
+import { iopTokenCall } from './stores/aliexpress/token-call';
 import { MAIN_STORE_ID } from './sync/engine';
 import type { HttpClientOptions } from './marketplace/http-client';
 import { ViewCounter, type ViewMove } from './queue/counts';
@@ -174,14 +180,37 @@ export function createBackend(options: BackendOptions): Backend {
   // The backend speaks to marketplaces only through their adapters (electron/backend/marketplace/),
   // one per store; a desk built for one marketplace (`marketplace`) has one store, 'main'. The
   // evidence store is declared below: the stores' callbacks only run once the backend started.
+  const vault = options.credentials ?? memoryVault();
+  /**
+   * A store's adapter from its connection: the demo's token, or AliExpress's app and sign-in (the
+   * credential JSON, stores/aliexpress/credentials.ts). An AliExpress store is built before its
+   * seller signs in too (adding it checks the kind); its calls then ask the seller to sign in.
+   */
+  const adapterFor = (connection: { storeId: string; kind: MarketplaceKind; baseUrl: string; token: string }): MarketplaceAdapter => {
+    if (connection.kind === 'demo') return createAdapter({ kind: 'demo', baseUrl: connection.baseUrl, token: connection.token }, { ...options.http, clock, random });
+    const app = readAliExpressCredentials(connection.token);
+    if (app === null) throw new DeskError('invalid_input', 'The AliExpress store has no readable app key and secret; add it again in Settings.');
+    const { storeId } = connection;
+    const tokens = new AliExpressTokens({
+      storeId,
+      storeName: () => stores.name(storeId),
+      // The raw vault: renewed tokens are kept where the seller's sign-in was. An embedded demo
+      // store (the AliExpress sandbox) was signed in by the shell for this session only.
+      vault: vault.get(storeId) === null ? memoryVault({ [storeId]: connection.token }) : vault,
+      clock,
+      tokenCall: iopTokenCall({ gatewayUrl: connection.baseUrl, appKey: app.appKey, appSecret: app.appSecret }, { clock }),
+    });
+    return createAdapter({ kind: 'aliexpress', baseUrl: connection.baseUrl, storeId, appKey: app.appKey, appSecret: app.appSecret, tokens }, { ...options.http, clock, random });
+  };
   const stores = new StoreRegistry({
     db,
     clock,
     log,
     seeds: options.stores ?? [{ id: MAIN_STORE_ID, name: 'Store', kind: 'demo', endpoint: { embedded: MAIN_STORE_ID } }],
     embedded: options.embedded ?? (options.marketplace === undefined ? {} : { [MAIN_STORE_ID]: options.marketplace }),
-    credentials: options.credentials ?? memoryVault(),
-    createAdapter: (connection) => createAdapter(connection, { ...options.http, clock, random }),
+    // An AliExpress store whose seller has not signed in yet reads as "no credentials" here.
+    credentials: signedInOnly(vault),
+    createAdapter: (connection) => adapterFor(connection),
     adapters: options.adapters ?? (options.adapter === undefined ? undefined : { [MAIN_STORE_ID]: options.adapter }),
     concurrency: options.syncConcurrency,
     engine: {
@@ -209,6 +238,37 @@ export function createBackend(options: BackendOptions): Backend {
     onStoresChanged: () => emit('stores.changed', stores.views()),
   });
   const evidence = new EvidenceStore({ db, dataDir: options.dataDir, clock, log });
+
+  /** A store in use, from its cache row (its kind and address). */
+  const storeFacts = async (storeId: string): Promise<StoreFacts | null> => {
+    if (!stores.ids().has(storeId)) return null;
+    const row = await db.stores.get(storeId);
+    return row === undefined ? null : { id: row.id, name: row.name, kind: row.kind, url: 'url' in row.endpoint ? row.endpoint.url : null };
+  };
+  // "Sign in with AliExpress": the tokens are kept through the registry, which keeps them in the
+  // vault and gives the store a fresh adapter and engine that use them (and says stores.changed).
+  const aliExpressSignIn = new AliExpressSignIn({
+    clock,
+    log,
+    tokenCall: (app) => iopTokenCall(app, { clock }),
+    vault: {
+      storage: vault.storage,
+      get: (storeId) => vault.get(storeId),
+      set: async (storeId, token) => {
+        await stores.update({ storeId, token });
+        return vault.storage;
+      },
+      delete: (storeId) => vault.delete(storeId),
+    },
+    onSignedIn: (storeId) => log.info(`${stores.name(storeId)} is signed in to AliExpress; it syncs now`),
+  });
+  const aliExpressHandlers = aliExpressStoreHandlers({
+    vault,
+    signIn: aliExpressSignIn,
+    addStore: (input) => stores.add(input),
+    view: (storeId) => stores.views().find((view) => view.id === storeId),
+    store: storeFacts,
+  });
 
   // Durable before the seller is answered: the journal is fsynced (sync writes group-commit).
   const flush = (): Promise<void> => cache().flush();
@@ -298,10 +358,18 @@ export function createBackend(options: BackendOptions): Backend {
     'sync.now': (input) => loaded(() => stores.syncNow({ full: input.full })),
     'stores.list': () => Promise.resolve(stores.views()),
     'stores.add': (input) => loaded(() => stores.add(input)),
-    'stores.update': (input) => loaded(() => stores.update(input)),
+    'stores.update': (input) =>
+      loaded(async () => {
+        refuseBareToken(input.token === undefined ? null : await storeFacts(input.storeId), input.token);
+        return stores.update(input);
+      }),
+    'stores.addAliExpress': (input) => loaded(() => aliExpressHandlers['stores.addAliExpress'](input)),
+    'stores.signIn': (input) => loaded(() => aliExpressHandlers['stores.signIn'](input)),
+    'stores.completeSignIn': (input) => loaded(() => aliExpressHandlers['stores.completeSignIn'](input)),
     'stores.remove': (input) =>
       loaded(() =>
         stores.remove(input.storeId, async (storeId) => {
+          aliExpressSignIn.cancel(storeId);
           const counts = await removeStoreRecords(db, storeId, clock);
           await flush();
           await rebuildIndexes();
@@ -459,6 +527,7 @@ export function createBackend(options: BackendOptions): Backend {
     },
     async close() {
       cancelOutboxEvent?.();
+      await aliExpressSignIn.close();
       stores.stop();
       await dispatcher.stop();
       await stores.idle();

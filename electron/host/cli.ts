@@ -7,10 +7,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createBackend, type BackendOptions } from '../backend';
+import { signedInAliExpressCredentials } from '../backend/stores/aliexpress/credentials';
 import { memoryVault } from '../backend/stores/credentials';
 import { createSteadyClock, systemClock } from '../backend/system-clock';
 import { systemRandom } from '../backend/system-random';
-import { startDemoStores, type RunningDemoStores } from '../simulator/demo-stores';
+import { ALIEXPRESS_DEMO_STORE, startDemoStores, type RunningDemoStores } from '../simulator/demo-stores';
 import { createHostConnection, loadSavedConnection } from './connection';
 import { createConsoleLog } from './console-log';
 import { MARKETPLACE_TOKEN_ENV, parseHostArgs } from './options';
@@ -76,9 +77,17 @@ async function main(): Promise<void> {
     activeUrl = remoteUrl;
   } else {
     if (args.marketplaceToken !== null) log.warn(`the marketplace token from ${args.marketplaceToken.source} is not used: the embedded demo stores run (no --marketplace-url)`);
-    demo = await startDemoStores({ seed: args.seed, orders: args.orders, ...(startAt === undefined ? {} : { clock, startMs: Date.parse(startAt) }) });
+    demo = await startDemoStores({ seed: args.seed, orders: args.orders, aliexpress: !args['no-aliexpress-demo'], ...(startAt === undefined ? {} : { clock, startMs: Date.parse(startAt) }) });
     for (const { simulator } of demo.simulators) consoleLog.addSecret(simulator.token);
-    backendStores = { stores: demo.seeds, embedded: demo.embedded };
+    const ae = demo.aliexpress;
+    const aeToken = ae === null ? null : signedInAliExpressCredentials(ae.signedIn);
+    if (ae !== null && aeToken !== null) {
+      for (const secret of [ae.signedIn.appSecret, ae.signedIn.accessToken, ae.signedIn.refreshToken, aeToken]) consoleLog.addSecret(secret);
+    }
+    backendStores = {
+      stores: ae === null ? demo.seeds : [...demo.seeds, ae.seed],
+      embedded: ae === null || aeToken === null ? demo.embedded : { ...demo.embedded, [ae.seed.id]: { baseUrl: ae.signedIn.baseUrl, token: aeToken } },
+    };
     activeUrl = demo.simulators[0]?.simulator.url ?? '';
   }
 
@@ -107,6 +116,10 @@ async function main(): Promise<void> {
   console.error(`Data folder: ${dataDir}`);
   for (const { store, simulator } of demo?.simulators ?? []) {
     console.error(`Demo marketplace of ${store.name} (${store.id}) at ${simulator.url} (admin token ${simulator.adminToken}, for its /_sim/ ledger, clock and fault controls)`);
+  }
+  if (demo?.aliexpress) {
+    const { sandbox } = demo.aliexpress;
+    console.error(`AliExpress sandbox of ${ALIEXPRESS_DEMO_STORE.name} (${ALIEXPRESS_DEMO_STORE.id}) at ${sandbox.url} (admin token ${sandbox.adminToken}, for its /_sandbox/ ledger, clock and fault controls)`);
   }
 
   let closing = false;

@@ -21,6 +21,8 @@ const ArgsSchema = z.object({
   'sync-interval-s': z.coerce.number().int().min(5).default(300),
   /** Runs the app's clock (and the embedded demo's) from this instant instead of now: tests, demos. */
   'start-at': z.iso.datetime({ offset: false }).optional(),
+  /** Without the AliExpress demo store (the sandbox): the two demo-marketplace stores only. */
+  'no-aliexpress-demo': z.boolean().default(false),
 });
 
 /** Trimmed (a file ends with a line break), and nothing that cannot go into a header. */
@@ -78,6 +80,7 @@ export async function parseHostArgs(argv: readonly string[], sources: TokenSourc
         'renderer-dir': { type: 'string' },
         'sync-interval-s': { type: 'string' },
         'start-at': { type: 'string' },
+        'no-aliexpress-demo': { type: 'boolean' },
         // Accepted and ignored, as before: the embedded demo is what runs without --marketplace-url.
         demo: { type: 'boolean' },
       },

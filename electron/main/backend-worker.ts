@@ -15,6 +15,7 @@ import { watchDeadlines } from '../backend/alerts/deadline-watch';
 import type { Logger } from '../backend/log';
 import { systemClock } from '../backend/system-clock';
 import { systemRandom } from '../backend/system-random';
+import { signedInAliExpressCredentials } from '../backend/stores/aliexpress/credentials';
 import { startDemoStores, type RunningDemoStores } from '../simulator/demo-stores';
 import { claimedMessageId, CONFIGURED_STORE_ID, ToWorkerSchema, type FromWorker, type ToWorker, type WorkerConfig } from './worker-protocol';
 import { createSecretRequests, keychainVault } from './worker-secrets';
@@ -33,8 +34,14 @@ async function run(port: NonNullable<typeof parentPort>, config: WorkerConfig): 
   let stores: Pick<BackendOptions, 'stores' | 'embedded' | 'credentials'>;
   if (config.marketplace.kind === 'demo') {
     // The embedded demo stores: what the app opens on out of the box.
-    demo = await startDemoStores({ seed: config.marketplace.seed, orders: config.marketplace.orders });
-    stores = { stores: demo.seeds, embedded: demo.embedded, credentials };
+    demo = await startDemoStores({ seed: config.marketplace.seed, orders: config.marketplace.orders, aliexpress: true });
+    // The AliExpress demo store, signed in to its sandbox for this session (never kept in the keychain).
+    const ae = demo.aliexpress;
+    stores = {
+      stores: ae === null ? demo.seeds : [...demo.seeds, ae.seed],
+      embedded: ae === null ? demo.embedded : { ...demo.embedded, [ae.seed.id]: { baseUrl: ae.signedIn.baseUrl, token: signedInAliExpressCredentials(ae.signedIn) } },
+      credentials,
+    };
   } else {
     // The configured marketplace, as one store, with the token main decrypted.
     stores = {

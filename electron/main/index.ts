@@ -22,7 +22,8 @@ import { createAppLog } from './logging';
 import { chooseMarketplace } from './marketplace-choice';
 import { buildMenuTemplate, type MenuPlatform } from './menu';
 import { registerAppScheme, serveRenderer } from './protocol';
-import { openInBrowser } from './safe-shell';
+import { SignInLinks } from './external-links';
+import { openInBrowser, openLinkOrSignIn } from './safe-shell';
 import { createSecretStore } from './secret-store';
 import { createStoreTokenKeeper } from './store-tokens';
 import { closeWithin, SHUTDOWN_TIMEOUT_MS } from './shutdown';
@@ -75,8 +76,11 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
+/** The sign-in pages the backend handed out (stores.signIn): a local sandbox's http page opens only as one of them. */
+const signInLinks = new SignInLinks();
+
 const guards: WindowGuards = {
-  openLink: (url) => void openInBrowser(url, (message) => log.warn(message)),
+  openLink: (url) => void openLinkOrSignIn(url, signInLinks, (message) => log.warn(message)),
   warn: (message) => log.warn(message),
 };
 
@@ -159,7 +163,15 @@ async function ready(): Promise<void> {
         : { kind: 'demo', marketplaceUrl: AppInfoSchema.parse(await client.call('app.info', {})).marketplaceUrl },
     log,
   });
-  bindContract(ipcMain, routeCall(connection, (channel, input) => client.call(channel, input)), isTrustedSender);
+  bindContract(
+    ipcMain,
+    routeCall(connection, async (channel, input) => {
+      const output = await client.call(channel, input);
+      if (channel === 'stores.signIn') signInLinks.rememberAnswer(output);
+      return output;
+    }),
+    isTrustedSender,
+  );
   client.onEvent((event, payload) => {
     if (event === 'queue.changed') {
       const count = needsReplyCount(payload);

@@ -479,6 +479,35 @@ export const MarketplaceUrlSchema = z
   .refine((value) => !authorityOf(value).includes('@'), 'must not contain a user name or password (the token is entered separately)')
   .refine((value) => /^https:/i.test(value) || isLoopbackAuthority(authorityOf(value)), 'must be an https URL (plain http is allowed for localhost only)');
 
+// --- AliExpress stores: the store's own app, and the seller's sign-in (protocol §3) ---
+
+/** AliExpress's one documented gateway (protocol §1.1); a local sandbox is http on this machine. */
+export const ALIEXPRESS_GATEWAY_URL = 'https://api-sg.aliexpress.com';
+
+/** Printable characters without spaces: app keys and secrets are copied from the developer console. */
+const PRINTABLE_TEXT = /^[\x21-\x7e]+$/;
+
+/** The gateway root: https (or http on this machine, the sandbox), without query or fragment. */
+export const AliExpressGatewaySchema = MarketplaceUrlSchema.refine((value) => !/[?#]/.test(value), 'must be the gateway address alone, without ? or #');
+
+export const StoreAddAliExpressInputSchema = z
+  .object({
+    name: StoreNameSchema,
+    gatewayUrl: AliExpressGatewaySchema.default(ALIEXPRESS_GATEWAY_URL),
+    /** The App Key of the seller's app in the AliExpress developer console. */
+    appKey: z.string().trim().min(1).max(64).regex(PRINTABLE_TEXT, 'must be printable characters without spaces'),
+    /** Its App Secret: kept by the backend (keychain), never sent back. */
+    appSecret: z.string().trim().min(8).max(256).regex(PRINTABLE_TEXT, 'must be printable characters without spaces'),
+  })
+  .strict();
+
+/** Where the seller's browser goes to sign in, and where AliExpress sends it back. */
+export const StoreSignInSchema = z.object({ authorizeUrl: z.string(), redirectUri: z.string() });
+export type StoreSignIn = z.infer<typeof StoreSignInSchema>;
+
+/** The paste fallback: the code AliExpress gave, or the whole address the browser landed on. */
+export const StoreCompleteSignInInputSchema = z.object({ storeId: StoreIdSchema, pasted: z.string().trim().min(1).max(4_096) }).strict();
+
 export const ConnectionSchema = z.object({
   /** What the app is connected to now. */
   active: z.object({ kind: z.enum(['demo', 'remote']), marketplaceUrl: z.string() }),
@@ -551,6 +580,12 @@ export const CHANNELS = {
   'stores.add': { input: StoreAddInputSchema, output: StoreViewSchema },
   'stores.update': { input: StoreUpdateInputSchema, output: StoreViewSchema },
   'stores.remove': { input: z.object({ storeId: StoreIdSchema }).strict(), output: StoreRemovedSchema },
+  /** An AliExpress store with its app (key and secret); its credentials are 'missing' until the seller signs in. */
+  'stores.addAliExpress': { input: StoreAddAliExpressInputSchema, output: StoreViewSchema },
+  /** Starts "Sign in with AliExpress" for an AliExpress store: the page to open in the browser. */
+  'stores.signIn': { input: z.object({ storeId: StoreIdSchema }).strict(), output: StoreSignInSchema },
+  /** Completes the waiting sign-in with a pasted code (or address), when the browser cannot come back by itself. */
+  'stores.completeSignIn': { input: StoreCompleteSignInInputSchema, output: StoreViewSchema },
   'sync.status': { input: NoInput, output: SyncStatusSchema },
   'sync.now': {
     input: z.object({ full: z.boolean().default(false) }).strict(),

@@ -18,6 +18,8 @@ export interface HostProcess {
    * started it (address and admin token, for their /_sim/ ledger): resolves once all are printed.
    */
   demoMarketplaces(count: number): Promise<DemoMarketplace[]>;
+  /** The AliExpress demo store's sandbox, once the host printed it. */
+  aliExpressSandbox(): Promise<DemoMarketplace>;
 }
 
 export interface DemoMarketplace {
@@ -32,6 +34,8 @@ const DEMO_LINE = /^Demo marketplace of (.+) \(([a-z0-9-]+)\) at (http:\/\/127\.
 function demoLines(stderr: string): DemoMarketplace[] {
   return [...stderr.matchAll(DEMO_LINE)].map((match) => ({ name: match[1] ?? '', storeId: match[2] ?? '', url: match[3] ?? '', adminToken: match[4] ?? '' }));
 }
+
+const SANDBOX_LINE = /^AliExpress sandbox of (.+) \(([a-z0-9-]+)\) at (http:\/\/127\.0\.0\.1:\d+) \(admin token (\S+), /m;
 
 const RUNNING_LINE = /^Cancel Desk is running at (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([\w-]+)$/;
 
@@ -74,6 +78,19 @@ export async function startHost(args: string[], dataDir?: string): Promise<HostP
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    aliExpressSandbox() {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const match = SANDBOX_LINE.exec(stderr);
+          if (match === null) return;
+          stderrListeners.delete(check);
+          resolve({ name: match[1] ?? '', storeId: match[2] ?? '', url: match[3] ?? '', adminToken: match[4] ?? '' });
+        };
+        stderrListeners.add(check);
+        child.once('exit', (code) => reject(new Error(`host exited (${code}) before printing its AliExpress sandbox:\n${stderr}`)));
+        check();
+      });
     },
     demoMarketplaces(count) {
       return new Promise((resolve, reject) => {

@@ -18,7 +18,8 @@ let marketplaces: DemoMarketplace[];
 
 test.beforeAll(async () => {
   const timeline = createTimeline();
-  host = await startHost([...startAtArgs(timeline), '--orders', '400']);
+  // The two demo-marketplace stores: this spec reads their ledgers (the AliExpress demo store has its own spec).
+  host = await startHost([...startAtArgs(timeline), '--orders', '400', '--no-aliexpress-demo']);
   marketplaces = await host.demoMarketplaces(2);
 });
 

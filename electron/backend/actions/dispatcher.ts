@@ -328,7 +328,7 @@ export class Dispatcher {
     let fresh = null;
     try {
       const adapter = await this.adapterOf(entry);
-      const copy = 'unavailable' in adapter ? null : await adapter.fetchRequest(entry.requestId);
+      const copy = 'unavailable' in adapter ? null : await adapter.fetchRequest(entry.requestId, entry.orderId);
       const storeId = (await this.deps.db.requests.get(entry.requestId))?.storeId;
       fresh = copy === null ? null : { ...copy, storeId: storeId ?? copy.storeId };
     } catch (error) {

@@ -13,8 +13,11 @@ import type { ListPage, ListParams, MarketplaceListing } from './listing';
 export interface MarketplaceAdapter extends MarketplaceListing {
   readonly kind: MarketplaceKind;
   readonly capabilities: MarketplaceCapabilities;
-  /** One request as the marketplace has it now (null when it has none by that id). */
-  fetchRequest(requestId: string): Promise<CancelRequest | null>;
+  /**
+   * One request as the marketplace has it now (null when it has none by that id). `orderId` is the
+   * request's order, for marketplaces that find a request through it (AliExpress's issues).
+   */
+  fetchRequest(requestId: string, orderId: string): Promise<CancelRequest | null>;
   /**
    * Sends one decision, once: the adapter never repeats a call whose outcome is unclear (it says
    * `unknown` and the dispatcher reads the outcome before anything is sent again).

@@ -141,7 +141,7 @@ export type Attempt = { kind: 'answer'; answer: HttpAnswer } | { kind: 'network'
  * Failures that say "nobody is there" rather than "the line is bad": retrying within the same
  * call would only make the seller wait; the caller's own schedule tries again later.
  */
-const NOBODY_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'bad port']);
+export const NOBODY_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'bad port']);
 
 export class MarketplaceHttpClient {
   readonly baseUrl: string;
@@ -268,7 +268,7 @@ function tooLarge(what: string, maxBytes: number): DeskError {
  * reading, and the bytes are counted as they stream in, so a chunked answer or one whose
  * Content-Length lies is cut off at the limit instead of being held whole in memory.
  */
-async function readCapped(response: Response, maxBytes: number, what: string): Promise<Buffer> {
+export async function readCapped(response: Response, maxBytes: number, what: string): Promise<Buffer> {
   const declared = response.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
     await response.body?.cancel();
@@ -292,7 +292,7 @@ async function readCapped(response: Response, maxBytes: number, what: string): P
   return Buffer.concat(chunks, total);
 }
 
-function networkDetail(error: unknown): string {
+export function networkDetail(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError') return 'timed out';
     const cause = error.cause;

@@ -1,15 +1,13 @@
-import type { MarketplaceKind } from '../../../shared/domain/marketplace';
-import { DeskError } from '../../../shared/errors';
 import type { MarketplaceAdapter } from './adapter';
+import { createAliExpressAdapter, fetchAliExpressFile } from './aliexpress';
+import { IopClient, type IopTokenSource } from './aliexpress/iop';
 import { createDemoAdapter, createDemoHttpClient } from './demo';
 import type { HttpClientOptions } from './http-client';
 
-/** How to reach one store's marketplace. */
-export interface MarketplaceConnection {
-  kind: MarketplaceKind;
-  baseUrl: string;
-  token: string;
-}
+/** How to reach one store's marketplace: the demo's token, or AliExpress's app and its signed-in tokens. */
+export type MarketplaceConnection =
+  | { kind: 'demo'; baseUrl: string; token: string }
+  | { kind: 'aliexpress'; baseUrl: string; storeId: string; appKey: string; appSecret: string; tokens: IopTokenSource };
 
 /** What every adapter is built with: the injected clock and randomness, and the client's tuning. */
 export type AdapterEnvironment = Pick<HttpClientOptions, 'clock' | 'random'> & Partial<Omit<HttpClientOptions, 'baseUrl' | 'token' | 'clock' | 'random'>>;
@@ -20,8 +18,28 @@ export function createAdapter(connection: MarketplaceConnection, environment: Ad
     case 'demo':
       return createDemoAdapter(createDemoHttpClient({ ...environment, baseUrl: connection.baseUrl, token: connection.token }));
     case 'aliexpress':
-      throw new DeskError('not_supported', 'AliExpress is not connected yet in this version of Cancel Desk.');
+      return createAliExpressAdapter({
+        caller: new IopClient({
+          baseUrl: connection.baseUrl,
+          appKey: connection.appKey,
+          appSecret: connection.appSecret,
+          clock: environment.clock,
+          tokens: connection.tokens,
+          // The AliExpress sandbox on this machine sets no limit of its own (like the demo's client);
+          // the real gateway gets IOP_LIMITS.
+          ...(isLoopback(connection.baseUrl) ? { requestsPerSecond: 500, burst: 500, maxInFlight: 8 } : {}),
+        }),
+        endpoint: connection.baseUrl,
+        storeId: connection.storeId,
+        clock: environment.clock,
+        fetchFile: (url, maxBytes) => fetchAliExpressFile(url, maxBytes),
+      });
   }
 }
 
 export type { MarketplaceAdapter } from './adapter';
+
+/** Whether a marketplace runs on this machine (a sandbox, the demo). */
+function isLoopback(baseUrl: string): boolean {
+  return /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d+)?(\/|$)/i.test(baseUrl);
+}

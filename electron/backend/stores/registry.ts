@@ -39,7 +39,8 @@ export interface StoreRegistryOptions {
   embedded: Readonly<Record<string, EmbeddedMarketplace>>;
   credentials: CredentialVault;
   /** Builds a store's adapter (the registry in marketplace/index.ts); tests may hand some in. */
-  createAdapter: (connection: { kind: MarketplaceKind; baseUrl: string; token: string }) => MarketplaceAdapter;
+  /** `token`: the store's credentials as the vault keeps them (a token; AliExpress's app and sign-in as JSON). */
+  createAdapter: (connection: { storeId: string; kind: MarketplaceKind; baseUrl: string; token: string }) => MarketplaceAdapter;
   adapters?: Readonly<Record<string, MarketplaceAdapter>>;
   engine: EngineTemplate;
   /** Stores syncing at once (one bounded pool; each store's failures its own). */
@@ -224,7 +225,7 @@ export class StoreRegistry {
     const id = this.freeId(input.name);
     const row: StoreRow = { id, name: input.name, kind: input.kind, endpoint: { url: input.url }, paused: false, policy: null, createdAt: toInstant(this.options.clock.now()), removedAt: null };
     // The adapter first: a marketplace kind this version cannot speak is refused before anything is kept.
-    this.options.createAdapter({ kind: input.kind, baseUrl: input.url, token: input.token });
+    this.options.createAdapter({ storeId: id, kind: input.kind, baseUrl: input.url, token: input.token });
     await this.options.credentials.set(id, input.token);
     await this.options.db.stores.put(row);
     const runtime = this.build(row);
@@ -312,7 +313,7 @@ export class StoreRegistry {
       else if (token === null) unavailable = `Enter the credentials of ${row.name} in Settings.`;
       else {
         try {
-          adapter = this.options.createAdapter({ kind: row.kind, baseUrl, token });
+          adapter = this.options.createAdapter({ storeId: row.id, kind: row.kind, baseUrl, token });
         } catch (error) {
           unavailable = toErrorShape(error).message;
         }

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { MarketplaceKind } from '../../../shared/domain/marketplace';
 import type { DeskErrorShape } from '../../../shared/errors';
-import type { StoreView } from '../../../shared/ipc/contract';
+import type { StoreSignIn, StoreView } from '../../../shared/ipc/contract';
 import type { MessageTemplate } from '../../../shared/messages/templates';
 import type { Policy } from '../../../shared/rules/policy';
 import { DeskCallError, getDesk, unwrap } from '../api/desk';
@@ -80,6 +80,21 @@ export const useStoresStore = defineStore('stores', () => {
     return put(unwrap(await getDesk().updateStore({ storeId, token })));
   }
 
+  /** Adds an AliExpress store with its app (key and secret); it has no credentials until the seller signs in. */
+  async function addAliExpress(input: { name: string; gatewayUrl: string; appKey: string; appSecret: string }): Promise<StoreView> {
+    return put(unwrap(await getDesk().addAliExpressStore(input)));
+  }
+
+  /** Starts "Sign in with AliExpress": the page for the browser (the backend waits for its callback). */
+  async function signIn(storeId: string): Promise<StoreSignIn> {
+    return unwrap(await getDesk().signInStore({ storeId }));
+  }
+
+  /** Completes the waiting sign-in with the code (or address) the seller pasted. */
+  async function completeSignIn(storeId: string, pasted: string): Promise<StoreView> {
+    return put(unwrap(await getDesk().completeStoreSignIn({ storeId, pasted })));
+  }
+
   /** The store's own policy or templates (null: back to the seller's); throws DeskCallError when refused. */
   async function setOwn(storeId: string, own: { policy?: Policy | null; messageTemplates?: MessageTemplate[] | null }): Promise<StoreView> {
     return put(unwrap(await getDesk().updateStore({ storeId, ...own })));
@@ -100,5 +115,5 @@ export const useStoresStore = defineStore('stores', () => {
     });
   }
 
-  return { list, loaded, loading, error, byId, several, nameOf, load, add, rename, setPaused, setToken, setOwn, remove, follow };
+  return { list, loaded, loading, error, byId, several, nameOf, load, add, addAliExpress, signIn, completeSignIn, rename, setPaused, setToken, setOwn, remove, follow };
 });

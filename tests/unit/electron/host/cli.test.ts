@@ -172,14 +172,20 @@ describe('start:web', () => {
         const clock = await fetch(`${demoUrl}/_sim/clock`, { headers: { Authorization: `Bearer ${adminToken}` } });
         expect(clock.status).toBe(200);
       }
+      // And the AliExpress sandbox's, for the AliExpress demo store.
+      const [, sandboxUrl = '', sandboxAdmin = ''] = await host.stderrLine(/^AliExpress sandbox of .+ \(jade-bazaar\) at (http:\/\/127\.0\.0\.1:\d+) \(admin token (\S+), /);
+      expect((await fetch(`${sandboxUrl}/_sandbox/clock`, { headers: { Authorization: `Bearer ${sandboxAdmin}` } })).status).toBe(200);
       expect(host.stderr.some((line) => line.startsWith('Data folder: '))).toBe(true);
-      // Both stores are in the desk, out of the box.
+      // The three stores are in the desk, out of the box: two demo marketplaces and AliExpress's sandbox, signed in.
       const socket = await connect(host);
-      const stores = (await call(socket, 7, 'stores.list', {})) as { ok: boolean; value: Array<{ id: string; name: string; embedded: boolean }> };
-      expect(stores.value.map((store) => [store.id, store.name, store.embedded])).toEqual([
-        ['atlas-outdoor', 'Atlas Outdoor', true],
-        ['lantern-home', 'Lantern Home', true],
+      const stores = (await call(socket, 7, 'stores.list', {})) as { ok: boolean; value: Array<{ id: string; name: string; kind: string; embedded: boolean; credentials: string }> };
+      expect(stores.value.map((store) => [store.id, store.name, store.kind, store.embedded])).toEqual([
+        ['atlas-outdoor', 'Atlas Outdoor', 'demo', true],
+        ['lantern-home', 'Lantern Home', 'demo', true],
+        ['jade-bazaar', 'Jade Bazaar (AliExpress)', 'aliexpress', true],
       ]);
+      // The demo seller's tokens never reach the log.
+      expect(host.stderr.join('\n')).not.toMatch(/50000[A-Za-z0-9]{20}/);
       socket.close();
 
       // A frame over the limit and one that is not UTF-8 close their own connections only.

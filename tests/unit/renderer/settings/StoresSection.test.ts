@@ -1,5 +1,6 @@
 import { flushPromises, type DOMWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_CAPABILITIES } from '../../../../shared/domain/marketplace';
 import type { StoreView } from '../../../../shared/ipc/contract';
 import { getTimeZone, setTimeZone } from '../../../../renderer/src/clock';
 import { expectIsolated, HOSTILE_NAMES } from '../bidi';
@@ -13,7 +14,15 @@ const TOKEN = 'tok-3f9a-7c21-secret';
 
 const upToDate: StoreView = { ...MAIN_STORE, health: { state: 'up_to_date', since: null, message: null, lastSyncAt: '2026-11-26T10:42:00.000Z' } };
 const unreachable = makeStore({ health: { state: 'unreachable', since: '2026-11-26T09:12:00.000Z', message: 'connect ECONNREFUSED', lastSyncAt: null } });
-const rejected = makeStore({ id: 'harbor', name: 'Harbor Goods', health: { state: 'credentials_rejected', since: '2026-11-26T08:00:00.000Z', message: '401', lastSyncAt: null } });
+// A store of a marketplace that takes a token (an AliExpress store signs in instead: AliExpressStore.test.ts).
+const rejected = makeStore({
+  id: 'harbor',
+  name: 'Harbor Goods',
+  kind: 'demo',
+  capabilities: DEMO_CAPABILITIES,
+  endpoint: 'https://api.harbor.example',
+  health: { state: 'credentials_rejected', since: '2026-11-26T08:00:00.000Z', message: '401', lastSyncAt: null },
+});
 const paused = makeStore({ id: 'quay', name: 'Quay Street', paused: true, credentials: 'session', health: { state: 'paused', since: null, message: null, lastSyncAt: null } });
 
 const machineTimeZone = getTimeZone();
@@ -64,7 +73,7 @@ describe('Settings: Stores', () => {
     expect(item(panel, 'lantern-home').get('.settings-store-health').text()).toMatch(/^Unreachable since 9:12.* — connect ECONNREFUSED$/);
     expect(item(panel, 'lantern-home').get('dl').text()).toContain('AliExpress');
     expect(item(panel, 'lantern-home').get('dl').text()).toContain('https://api.lantern.example');
-    expect(item(panel, 'lantern-home').get('[data-testid="store-credentials"]').text()).toBe('Token kept in the system keychain');
+    expect(item(panel, 'lantern-home').get('[data-testid="store-credentials"]').text()).toBe('Signed in; kept in the system keychain');
     expect(item(panel, 'harbor').get('.settings-store-health').text()).toBe('Credentials rejected — enter new ones');
     expect(item(panel, 'quay').get('.settings-store-health').text()).toBe('Paused');
     expect(button(item(panel, 'quay'), 'Resume').text()).toBe('Resume');
@@ -181,6 +190,7 @@ describe('Settings: Stores', () => {
     const { desk, panel } = await open([upToDate]);
     await click(button(stores(panel), 'Add a store…'));
     const form = stores(panel).get<HTMLElement>('form.settings-store-add');
+    await form.get('select').setValue('demo');
     expect(input(form, 'Access token').attributes('type')).toBe('password');
     await form.trigger('submit');
     await flushPromises();
@@ -190,12 +200,11 @@ describe('Settings: Stores', () => {
     expect(desk.callsTo('stores.add')).toEqual([]);
 
     await input(form, 'Store name').setValue('Lantern Home');
-    await form.get('select').setValue('aliexpress');
     await input(form, 'API address').setValue('https://api.lantern.example');
     await input(form, 'Access token').setValue(TOKEN);
     await form.trigger('submit');
     await flushPromises();
-    expect(desk.callsTo('stores.add')).toEqual([{ name: 'Lantern Home', kind: 'aliexpress', url: 'https://api.lantern.example', token: TOKEN }]);
+    expect(desk.callsTo('stores.add')).toEqual([{ name: 'Lantern Home', kind: 'demo', url: 'https://api.lantern.example', token: TOKEN }]);
     expect(item(panel, 'lantern-home').get('h4').text()).toBe('Lantern Home');
     expect(stores(panel).get('[data-testid="stores-outcome"]').text()).toBe('Lantern Home added: it syncs now.');
     expect(stores(panel).find('form.settings-store-add').exists()).toBe(false);
@@ -203,6 +212,7 @@ describe('Settings: Stores', () => {
     expect([...document.querySelectorAll('input')].map((field) => field.value)).not.toContain(TOKEN);
     // Opened again, the form starts empty: the token was not kept.
     await click(button(stores(panel), 'Add a store…'));
+    await stores(panel).get('form.settings-store-add select').setValue('demo');
     expect(input(stores(panel).get('form.settings-store-add'), 'Access token').element.value).toBe('');
   });
 
@@ -211,6 +221,7 @@ describe('Settings: Stores', () => {
     desk.answer('stores.add', () => ({ ok: false, error: { code: 'unreachable', message: 'The marketplace did not answer at that address.' } }));
     await click(button(stores(panel), 'Add a store…'));
     const form = stores(panel).get<HTMLElement>('form.settings-store-add');
+    await form.get('select').setValue('demo');
     await input(form, 'Store name').setValue('Lantern Home');
     await input(form, 'API address').setValue('https://api.lantern.example');
     await input(form, 'Access token').setValue(TOKEN);

@@ -29,6 +29,17 @@ export interface FakeSettingsDesk {
   answer(channel: ChannelName, answer: Answer): void;
   emit(event: EventName, payload: unknown): void;
   listenerCount(event: EventName): number;
+  /** The stores as the fake backend keeps them now. */
+  currentStores(): StoreView[];
+  /** What the backend's loopback page does once AliExpress sends the browser back: the store signed in, stores.changed said. */
+  completeLoopbackSignIn(storeId: string): void;
+}
+
+export const FAKE_REDIRECT_URI = 'http://127.0.0.1:53124/aliexpress/callback';
+
+/** The fake's answer to `stores.signIn` for a store on this gateway. */
+export function fakeAuthorizeUrl(gatewayUrl: string, storeId: string): string {
+  return `${new URL(gatewayUrl).origin}/oauth/authorize?response_type=code&force_auth=true&redirect_uri=${encodeURIComponent(FAKE_REDIRECT_URI)}&client_id=513774&state=state-of-${storeId}`;
 }
 
 export function createFakeSettingsDesk(initial: { settings?: Settings; connection?: Connection; stores?: StoreView[] } = {}): FakeSettingsDesk {
@@ -37,6 +48,14 @@ export function createFakeSettingsDesk(initial: { settings?: Settings; connectio
   // The stores as the backend keeps them: a token is taken, never given back (StoreView has none).
   let stores = initial.stores ?? [MAIN_STORE];
   const storeNamed = (storeId: string): StoreView | undefined => stores.find((store) => store.id === storeId);
+  /** An AliExpress store once its seller signed in: its tokens kept, a first sync under way. */
+  const signedIn = (storeId: string): StoreView | undefined => {
+    const current = storeNamed(storeId);
+    if (current === undefined) return undefined;
+    const next: StoreView = { ...current, credentials: 'keychain', health: { state: 'syncing', since: null, message: null, lastSyncAt: null } };
+    stores = stores.map((store) => (store.id === storeId ? next : store));
+    return next;
+  };
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const calls: FakeSettingsDesk['calls'] = [];
   const answers = new Map<ChannelName, Answer>([
@@ -82,6 +101,40 @@ export function createFakeSettingsDesk(initial: { settings?: Settings; connectio
         };
         stores = stores.map((store) => (store.id === storeId ? next : store));
         return { ok: true, value: next };
+      },
+    ],
+    [
+      'stores.addAliExpress',
+      (input) => {
+        // The app key and secret are taken, never given back (StoreView has no field for them).
+        const { name, gatewayUrl } = input as { name: string; gatewayUrl?: string; appKey: string; appSecret: string };
+        const added = makeStore({
+          id: name.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-'),
+          name,
+          kind: 'aliexpress',
+          endpoint: gatewayUrl ?? 'https://api-sg.aliexpress.com',
+          credentials: 'missing',
+          health: { state: 'error', since: null, message: `Enter the credentials of ${name} in Settings.`, lastSyncAt: null },
+        });
+        stores = [...stores, added];
+        return { ok: true, value: added };
+      },
+    ],
+    [
+      'stores.signIn',
+      (input) => {
+        const { storeId } = input as { storeId: string };
+        const store = storeNamed(storeId);
+        if (store === undefined) return { ok: false, error: { code: 'not_found', message: `No store ${storeId}.` } };
+        return { ok: true, value: { authorizeUrl: fakeAuthorizeUrl(store.endpoint, storeId), redirectUri: FAKE_REDIRECT_URI } };
+      },
+    ],
+    [
+      'stores.completeSignIn',
+      (input) => {
+        const { storeId } = input as { storeId: string; pasted: string };
+        const next = signedIn(storeId);
+        return next === undefined ? { ok: false, error: { code: 'not_found', message: `No store ${storeId}.` } } : { ok: true, value: next };
       },
     ],
     [
@@ -131,5 +184,10 @@ export function createFakeSettingsDesk(initial: { settings?: Settings; connectio
       for (const listener of listeners.get(event) ?? []) listener(payload);
     },
     listenerCount: (event) => listeners.get(event)?.size ?? 0,
+    currentStores: () => stores,
+    completeLoopbackSignIn(storeId) {
+      signedIn(storeId);
+      for (const listener of listeners.get('stores.changed') ?? []) listener(stores);
+    },
   };
 }
