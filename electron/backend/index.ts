@@ -200,7 +200,18 @@ export function createBackend(options: BackendOptions): Backend {
       clock,
       tokenCall: iopTokenCall({ gatewayUrl: connection.baseUrl, appKey: app.appKey, appSecret: app.appSecret }, { clock }),
     });
-    return createAdapter({ kind: 'aliexpress', baseUrl: connection.baseUrl, storeId, appKey: app.appKey, appSecret: app.appSecret, tokens }, { ...options.http, clock, random });
+    return createAdapter(
+      {
+        kind: 'aliexpress',
+        baseUrl: connection.baseUrl,
+        storeId,
+        appKey: app.appKey,
+        appSecret: app.appSecret,
+        tokens,
+        onUnconfirmed: (fact) => log.info(`AliExpress (${stores.name(storeId)}) showed something the protocol reference leaves open: ${fact}`),
+      },
+      { ...options.http, clock, random },
+    );
   };
   const stores = new StoreRegistry({
     db,

@@ -4,8 +4,9 @@ import { startHost, watchPageErrors, type DemoMarketplace, type HostProcess } fr
 
 /**
  * The keyboard morning on the AliExpress demo store (`npm run start:web` as it ships: its sandbox,
- * signed in by the shell): accept a cancellation, refuse a dispute with a photo, agree to another,
- * ask for proof by message; then the sandbox's ledger holds exactly that, in AliExpress's terms.
+ * signed in by the shell): accept a cancellation and refuse another with its tracking, refuse a
+ * dispute with a photo, agree to another, counter a third with a partial refund and a photo, ask for
+ * proof by message; then the sandbox's ledger holds exactly that, in AliExpress's terms.
  */
 
 /** A real 1×1 PNG: the app sniffs the bytes, not the name. */
@@ -76,6 +77,19 @@ test('the keyboard morning on the AliExpress store: every decision reaches the s
   await page.keyboard.press('a');
   await expect(page.getByTestId('undo-toast')).toBeVisible();
 
+  // 1b. Refuse another (r): it shipped after all; the carrier and tracking go in AliExpress's memo.
+  const kept = await focusFirst(page, 'cancel-', done, /Refuse\s*r\s*Allowed/);
+  done.add(kept);
+  await page.keyboard.press('r');
+  const refuseCancel = page.getByRole('dialog');
+  await expect(refuseCancel).toBeVisible();
+  await refuseCancel.locator('input[type="radio"][value="already_shipped"]').check();
+  await refuseCancel.getByLabel(/^Carrier/).fill('Cainiao');
+  await refuseCancel.getByLabel(/^Tracking number/).fill('LP00999000111CN');
+  await refuseCancel.getByLabel(/^Tracking number/).focus();
+  await page.keyboard.press('Control+Enter');
+  await expect(refuseCancel).toBeHidden();
+
   // 2. Refuse a dispute (r) with a note and a photo: a seller solution of no refund, and the photo uploaded.
   const refused = await focusFirst(page, 'issue-', done, /Refuse\s*r\s*Allowed/);
   done.add(refused);
@@ -94,6 +108,20 @@ test('the keyboard morning on the AliExpress store: every decision reaches the s
   const agreed = await focusFirst(page, 'issue-', done, /Accept\s*a\s*Allowed/);
   done.add(agreed);
   await page.keyboard.press('a');
+
+  // 3b. Counter a dispute (f) with a partial refund and a photo: a seller solution of that amount.
+  const countered = await focusFirst(page, 'issue-', done, /Offer\s*f\s*Allowed/);
+  done.add(countered);
+  await page.keyboard.press('f');
+  const offer = page.getByRole('dialog');
+  await expect(offer).toBeVisible();
+  const amount = offer.getByLabel(/^Amount/);
+  await amount.fill('1');
+  await offer.locator('input[type=file]').setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: PARCEL_PNG });
+  await expect(offer.getByRole('button', { name: 'Remove label.png' })).toBeVisible();
+  await amount.focus();
+  await page.keyboard.press('Control+Enter');
+  await expect(offer).toBeHidden();
 
   // 4. Ask for proof on a third (p): AliExpress has no proof request, so it goes as a message.
   const asked = await focusFirst(page, 'issue-', done, /Ask for proof\s*p\s*Allowed/);
@@ -115,7 +143,10 @@ test('the keyboard morning on the AliExpress store: every decision reaches the s
   expect(entries.filter((entry) => entry.kind === 'refund' && entry.orderId === orderOf(cancel))).toHaveLength(1);
   expect(seller.filter((entry) => entry.issueId === issueOf(refused)).map((entry) => entry.api)).toEqual(['aliexpress.issue.image.upload', 'aliexpress.issue.solution.save']);
   expect(seller.filter((entry) => entry.issueId === issueOf(agreed)).map((entry) => entry.api)).toEqual(['aliexpress.issue.solution.agree']);
+  expect(seller.filter((entry) => entry.api === 'aliexpress.trade.seller.order.refusecancel').map((entry) => entry.orderId)).toEqual([orderOf(kept)]);
+  expect(entries.filter((entry) => entry.kind === 'refund' && entry.orderId === orderOf(kept))).toEqual([]);
+  expect(seller.filter((entry) => entry.issueId === issueOf(countered)).map((entry) => entry.api)).toEqual(['aliexpress.issue.image.upload', 'aliexpress.issue.solution.save']);
   expect(seller.filter((entry) => entry.api === 'aliexpress/message/send')).toHaveLength(1);
-  expect(seller).toHaveLength(5);
+  expect(seller).toHaveLength(8);
   pageErrors();
 });

@@ -8,9 +8,12 @@
  *     starts on the same data folder, delivers what is left, prints {"finished": {...}, "known":
  *     {accepted, audited}} (the requests with an accept in the outbox and in the audit log).
  * With DESK_TEST_SLOW_FSYNC_MS set, every fsync is that much slower (a slow disk).
+ * With DESK_TEST_ALIEXPRESS set, <marketplaceUrl> is an AliExpress sandbox and <token> the store's
+ * credentials (app and tokens, as the vault keeps them): one AliExpress store, 'main'.
  */
 import { createBackend } from '../../electron/backend';
 import { silentLogger } from '../../electron/backend/log';
+import { memoryVault } from '../../electron/backend/stores/credentials';
 import { clockFromParent, randomFromParent, slowDiskFromParent } from './child-env';
 import { DEFAULT_POLICY } from '../../shared/rules/policy';
 
@@ -27,9 +30,12 @@ const say = (line: unknown): void => {
 await slowDiskFromParent();
 
 const clock = clockFromParent();
+const aliexpress = process.env.DESK_TEST_ALIEXPRESS === '1';
 const backend = createBackend({
   dataDir,
-  marketplace: { baseUrl, token },
+  ...(aliexpress
+    ? { stores: [{ id: 'main', name: 'AliExpress', kind: 'aliexpress' as const, endpoint: { url: baseUrl } }], credentials: memoryVault({ main: token }) }
+    : { marketplace: { baseUrl, token } }),
   clock,
   random: randomFromParent(),
   log: silentLogger,

@@ -45,10 +45,18 @@ export type PendingCheck =
  * A newer marketplace record for a request with a pending local decision: either our decision
  * showing up (confirmed), or something else moved it (a conflict for the seller to look at).
  */
+/**
+ * States that follow a decided state with nothing else happening: an accepted request is refunded
+ * once the money goes back (at once on AliExpress, later on the demo marketplace).
+ */
+const CONTINUES: Readonly<Partial<Record<CancelRequest['state'], readonly CancelRequest['state'][]>>> = {
+  accepted: ['refunded'],
+};
+
 export function checkPendingDecision(previous: CachedRequest | undefined, incoming: CancelRequest, detectedAt: string): PendingCheck {
   const local = previous?.local ?? null;
   if (previous === undefined || local === null || incoming.version <= local.baseVersion) return { kind: 'none' };
-  if (incoming.state === local.state) return { kind: 'confirmed' };
+  if (incoming.state === local.state || (CONTINUES[local.state]?.includes(incoming.state) ?? false)) return { kind: 'confirmed' };
   return {
     kind: 'conflict',
     row: {

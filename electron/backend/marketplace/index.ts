@@ -7,7 +7,16 @@ import type { HttpClientOptions } from './http-client';
 /** How to reach one store's marketplace: the demo's token, or AliExpress's app and its signed-in tokens. */
 export type MarketplaceConnection =
   | { kind: 'demo'; baseUrl: string; token: string }
-  | { kind: 'aliexpress'; baseUrl: string; storeId: string; appKey: string; appSecret: string; tokens: IopTokenSource };
+  | {
+      kind: 'aliexpress';
+      baseUrl: string;
+      storeId: string;
+      appKey: string;
+      appSecret: string;
+      tokens: IopTokenSource;
+      /** Told (once per fact) what an answer showed of a point the protocol reference marks unconfirmed: the first live run tells. */
+      onUnconfirmed?: (fact: string) => void;
+    };
 
 /** What every adapter is built with: the injected clock and randomness, and the client's tuning. */
 export type AdapterEnvironment = Pick<HttpClientOptions, 'clock' | 'random'> & Partial<Omit<HttpClientOptions, 'baseUrl' | 'token' | 'clock' | 'random'>>;
@@ -25,6 +34,7 @@ export function createAdapter(connection: MarketplaceConnection, environment: Ad
           appSecret: connection.appSecret,
           clock: environment.clock,
           tokens: connection.tokens,
+          ...(connection.onUnconfirmed === undefined ? {} : { onUnconfirmed: once(connection.onUnconfirmed) }),
           // The AliExpress sandbox on this machine sets no limit of its own (like the demo's client);
           // the real gateway gets IOP_LIMITS.
           ...(isLoopback(connection.baseUrl) ? { requestsPerSecond: 500, burst: 500, maxInFlight: 8 } : {}),
@@ -42,4 +52,14 @@ export type { MarketplaceAdapter } from './adapter';
 /** Whether a marketplace runs on this machine (a sandbox, the demo). */
 function isLoopback(baseUrl: string): boolean {
   return /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d+)?(\/|$)/i.test(baseUrl);
+}
+
+/** Each distinct fact passed on once: an answer shape is the same on every call. */
+function once(tell: (fact: string) => void): (fact: string) => void {
+  const told = new Set<string>();
+  return (fact) => {
+    if (told.has(fact) || told.size > 200) return;
+    told.add(fact);
+    tell(fact);
+  };
 }

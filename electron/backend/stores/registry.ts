@@ -148,7 +148,12 @@ export class StoreRegistry {
     if (runtime.row.paused) return { unavailable: `The store ${runtime.row.name} is paused; resume it in Settings to send its decisions.` };
     if (runtime.adapter === null) return { unavailable: runtime.unavailable ?? `The store ${runtime.row.name} is not connected.` };
     if (runtime.engine?.failure().code === 'credentials_rejected') {
-      return { unavailable: `${runtime.row.name}: the marketplace refused its credentials; enter new ones in Settings.` };
+      return {
+        unavailable:
+          runtime.row.kind === 'aliexpress'
+            ? `${runtime.row.name}: AliExpress asks you to sign in again (Settings → Stores).`
+            : `${runtime.row.name}: the marketplace refused its credentials; enter new ones in Settings.`,
+      };
     }
     return runtime.adapter;
   }
@@ -310,7 +315,7 @@ export class StoreRegistry {
       const token = 'url' in row.endpoint ? this.options.credentials.get(row.id) : (connection?.token ?? null);
       const baseUrl = 'url' in row.endpoint ? row.endpoint.url : (connection?.baseUrl ?? null);
       if (baseUrl === null) unavailable = `The demo marketplace of ${row.name} is not running in this session.`;
-      else if (token === null) unavailable = `Enter the credentials of ${row.name} in Settings.`;
+      else if (token === null) unavailable = row.kind === 'aliexpress' ? `Sign in with AliExpress for ${row.name} in Settings → Stores.` : `Enter the credentials of ${row.name} in Settings.`;
       else {
         try {
           adapter = this.options.createAdapter({ storeId: row.id, kind: row.kind, baseUrl, token });

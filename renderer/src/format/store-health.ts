@@ -29,7 +29,7 @@ export function formatSince(iso: string, now: number): string {
 }
 
 /** Settings' words: "Up to date · synced 10:42", "Unreachable since 09:12" (— why), "Credentials rejected — enter new ones", "Paused". */
-export function healthWords(health: StoreHealth, now: number): HealthWords {
+export function healthWords(health: StoreHealth, now: number, kind: StoreView['kind'] = 'demo'): HealthWords {
   const since = health.since === null ? '' : ` since ${formatSince(health.since, now)}`;
   switch (health.state) {
     case 'never_synced':
@@ -41,7 +41,8 @@ export function healthWords(health: StoreHealth, now: number): HealthWords {
     case 'unreachable':
       return { text: `Unreachable${since}`, message: health.message };
     case 'credentials_rejected':
-      return { text: 'Credentials rejected — enter new ones', message: null };
+      // An AliExpress store has no token to type: its seller signs in again.
+      return { text: kind === 'aliexpress' ? 'Signed out — sign in with AliExpress again' : 'Credentials rejected — enter new ones', message: null };
     case 'error':
       return { text: `Sync failed${since}`, message: health.message };
     case 'paused':

@@ -6,6 +6,7 @@ import { getTimeZone, setTimeZone } from '../../../../renderer/src/clock';
 import { expectIsolated, HOSTILE_NAMES } from '../bidi';
 import { useManualClock } from '../manual-clock';
 import { MAIN_STORE, makeStore } from '../store-fixtures';
+import { healthWords } from '../../../../renderer/src/format/store-health';
 import { createFakeSettingsDesk, type FakeSettingsDesk } from './fake-settings-desk';
 import { mountPanel, section, type Panel } from './helpers';
 
@@ -75,6 +76,8 @@ describe('Settings: Stores', () => {
     expect(item(panel, 'lantern-home').get('dl').text()).toContain('https://api.lantern.example');
     expect(item(panel, 'lantern-home').get('[data-testid="store-credentials"]').text()).toBe('Signed in; kept in the system keychain');
     expect(item(panel, 'harbor').get('.settings-store-health').text()).toBe('Credentials rejected — enter new ones');
+    // An AliExpress store has no token to type in: its seller signs in again.
+    expect(healthWords({ state: 'credentials_rejected', since: null, message: null, lastSyncAt: null }, 0, 'aliexpress').text).toBe('Signed out — sign in with AliExpress again');
     expect(item(panel, 'quay').get('.settings-store-health').text()).toBe('Paused');
     expect(button(item(panel, 'quay'), 'Resume').text()).toBe('Resume');
     expect(item(panel, 'quay').get('[data-testid="store-credentials"]').text()).toContain('this session only');

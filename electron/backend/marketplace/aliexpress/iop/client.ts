@@ -1,8 +1,8 @@
 import type { Clock } from '../../../../../shared/domain/time';
 import { DeskError } from '../../../../../shared/errors';
-import { MAX_JSON_BYTES, networkDetail, NOBODY_THERE, readCapped, Semaphore, TokenBucket } from '../../http-client';
+import { MAX_JSON_BYTES, networkDetail, NOBODY_THERE, readCapped, Semaphore, TokenBucket, wait } from '../../http-client';
 import { encodeIopRequest, type IopFile, type IopGateway, type IopParams } from './encode';
-import { readIopAnswer, type IopAnswer } from './envelope';
+import { DEFAULT_RETRY_AFTER_MS, readIopAnswer, type IopAnswer } from './envelope';
 import { IopError, SIGN_IN_AGAIN } from './error';
 
 /** Where the client gets the seller's access token, and a new one when AliExpress refuses it. */
@@ -65,6 +65,8 @@ export class IopClient {
   private readonly bucket: TokenBucket;
   private readonly inFlight: Semaphore;
   private readonly fetchImpl: typeof fetch;
+  /** Until when AliExpress banned this app's calls (ApiCallLimit: "this ban will last N seconds"). */
+  private bannedUntil = 0;
 
   constructor(private readonly options: IopClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -118,6 +120,9 @@ export class IopClient {
   private attempt(gateway: IopGateway, api: string, params: IopParams, accessToken: string | null, file: IopFile | undefined): Promise<IopAnswer> {
     return this.inFlight.run(async () => {
       await this.bucket.take();
+      // No call goes out during a ban AliExpress named: each would only extend it.
+      const banLeft = this.bannedUntil - this.options.clock.now();
+      if (banLeft > 0) await wait(this.options.clock, banLeft);
       const wire = encodeIopRequest({
         baseUrl: this.baseUrl,
         appKey: this.options.appKey,
@@ -152,7 +157,7 @@ export class IopClient {
         }
         return { ok: false, error: this.networkFailure(api, error) };
       }
-      return readIopAnswer({
+      const answer = readIopAnswer({
         gateway,
         api,
         status: response.status,
@@ -160,6 +165,10 @@ export class IopClient {
         retryAfter: response.headers.get('retry-after'),
         ...(this.options.onUnconfirmed === undefined ? {} : { onUnconfirmed: this.options.onUnconfirmed }),
       });
+      if (!answer.ok && answer.error.kind === 'rate_limited') {
+        this.bannedUntil = Math.max(this.bannedUntil, this.options.clock.now() + (answer.error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
+      }
+      return answer;
     });
   }
 

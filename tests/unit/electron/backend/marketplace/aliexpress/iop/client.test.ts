@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IopClient, type IopClientOptions, type IopTokenSource } from '../../../../../../../electron/backend/marketplace/aliexpress/iop/client';
 import { iopLong } from '../../../../../../../electron/backend/marketplace/aliexpress/iop/encode';
 import { IopError } from '../../../../../../../electron/backend/marketplace/aliexpress/iop/error';
@@ -197,6 +197,24 @@ describe('IopClient.call', () => {
     expect(error.retryAfterMs).toBe(1000);
     expect(error.requestId).toBe('r9');
     expect(received).toHaveLength(1);
+  });
+
+  it('no call goes out during the ban ApiCallLimit names: the next waits for it on the clock, then is sent as it was', async () => {
+    const ban = json({ error_response: { type: 'ISV', code: 'ApiCallLimit', msg: 'Api access frequency exceeds the limit. this ban will last 3 seconds', request_id: 'r9' } });
+    const { url, received } = await serve([ban, json({ result: { success: true }, request_id: 'r10' })]);
+    const clock = createManualClock(START);
+    const iop = client(url, clock);
+    expect((await failureOf(iop.call(API, {}))).retryAfterMs).toBe(3000);
+    const next = iop.call(API, {});
+    // Held on the clock, not sent.
+    await vi.waitFor(() => expect(clock.pendingTimers()).toBe(1));
+    expect(received).toHaveLength(1);
+    clock.advance(3000);
+    expect(await next).toEqual({ result: { success: true }, request_id: 'r10' });
+    expect(received).toHaveLength(2);
+    const { params } = await signedParams(received[1] as Received);
+    // Stamped when it left, after the ban.
+    expect(params.timestamp).toBe(String(START + 3000));
   });
 
   it('HTTP 500 may have been applied, and is not retried', async () => {
